@@ -1,0 +1,1 @@
+"""API: the HTTP API (FastAPI) over a workspace."""

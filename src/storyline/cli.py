@@ -1,0 +1,184 @@
+"""The `storyline` command: a thin shell over importable functions (Typer)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyline.errors import StorylineError
+from storyline.settings import Settings, load_settings
+
+app = typer.Typer(help="storyline: turn a pile of news coverage into an evidence-backed account of the story.", no_args_is_help=True, add_completion=False)
+eval_app = typer.Typer(help="Measure quality on the evaluation sets (see docs/quality.md).", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+err = Console(stderr=True)
+out = Console()
+
+DbOption = Annotated[Optional[str], typer.Option("--db", help="workspace file (default: setting db, story.db)")]
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="a storyline.toml file")]
+
+
+def _settings(config: Path | None = None, **overrides: object) -> Settings:
+    try:
+        return load_settings(config, **overrides)
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+@app.command()
+def build(
+    inputs: Annotated[list[str], typer.Argument(help="files, folders, globs, URLs, URL-list files (.urls)")],
+    db: DbOption = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-j", help="worker processes")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="exit non-zero when any input was rejected")] = False,
+    wait: Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")] = 0.0,
+    config: ConfigOption = None,
+) -> None:
+    """Ingest INPUTS into the workspace and bring every stage up to date (re-runs only redo what changed)."""
+    from storyline.pipeline import build as run_build
+
+    settings = _settings(config, db=db, workers=workers)
+    tasks: dict[str, int] = {}
+    with _progress() as bar:
+
+        def progress(phase: str, done: int, total: int | None) -> None:
+            if phase not in tasks:
+                tasks[phase] = bar.add_task(phase, total=total)
+            bar.update(tasks[phase], completed=done, total=total)
+
+        try:
+            report = run_build(inputs, settings, progress, wait_s=wait)
+        except StorylineError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from None
+    err.print(
+        f"[bold]{settings.db}[/bold]: {report.added} document(s) added, {report.skipped} already there, "
+        f"{len(report.rejected)} input(s) rejected, {report.analysed} analysed in {report.seconds:.1f}s"
+    )
+    if report.corpus_stages_run:
+        err.print("cross-document stages run: " + ", ".join(report.corpus_stages_run))
+    problems = report.rejected + report.stage_failures
+    if problems:
+        table = Table(title="Rejected inputs and failed stages", show_lines=False)
+        for col in ("source", "line", "stage", "code", "detail"):
+            table.add_column(col, overflow="fold")
+        for r in problems[:50]:
+            table.add_row(r.source, "" if r.line is None else str(r.line), r.stage, r.code, r.detail)
+        err.print(table)
+        if len(problems) > 50:
+            err.print(f"... and {len(problems) - 50} more (see `storyline info --rejections`)")
+    if report.added == 0 and report.rejected and report.skipped == 0:
+        raise typer.Exit(1)
+    if strict and problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def info(
+    db: DbOption = None,
+    rejections: Annotated[bool, typer.Option("--rejections", help="list every rejection")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """What the workspace holds: documents, languages, records, rejections."""
+    from storyline.store.workspace import Workspace
+
+    settings = _settings(config, db=db)
+    try:
+        with Workspace(settings.db) as ws:
+            summary = ws.info()
+            rejected = ws.rejections()
+            docs = [(d.id, d.outlet, d.published.value, d.published.precision, d.title) for d in ws.documents()]
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        summary["rejection_list"] = [dataclasses.asdict(r) for r in rejected]
+        out.print_json(json.dumps(summary))
+        return
+    out.print(f"[bold]{summary['path']}[/bold] (schema {summary['schema_version']})")
+    out.print(f"documents: {summary['documents']}   raw inputs kept: {summary['raw_inputs']}   rejections: {summary['rejections']}")
+    out.print("languages: " + ", ".join(f"{k} {v}" for k, v in summary["languages"].items()))
+    if summary["records"]:
+        out.print("records: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["records"].items())))
+    table = Table(title="Documents")
+    for col in ("id", "outlet", "published", "precision", "title"):
+        table.add_column(col, overflow="fold")
+    for row in docs[:100]:
+        table.add_row(*(str(c) if c is not None else "" for c in row))
+    out.print(table)
+    if rejected:
+        counts = Counter(r.code for r in rejected)
+        out.print("rejections by code: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        if rejections:
+            for r in rejected:
+                out.print(f"  {r.source}{'' if r.line is None else f':{r.line}'} [{r.stage} {r.code}] {r.detail}")
+
+
+EXPORT_FORMATS = ("json",)
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    output: Annotated[Optional[Path], typer.Option("--out", "-o", help="output file or folder")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export the workspace (story.json: the public contract, see docs/story-json.md)."""
+    from storyline.store.workspace import Workspace
+
+    settings = _settings(config, db=db)
+    if fmt not in EXPORT_FORMATS:
+        err.print(f"[red]unknown format {fmt!r}; choose one of {', '.join(EXPORT_FORMATS)}[/red]")
+        raise typer.Exit(2)
+    try:
+        with Workspace(settings.db) as ws:
+            from storyline.store.export_json import write_json
+
+            path = write_json(ws, output or Path("story.json"))
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    err.print(f"wrote {path}")
+
+
+@app.command()
+def config(config: ConfigOption = None) -> None:
+    """Print the settings in force (defaults, storyline.toml, STORYLINE_* environment)."""
+    settings = _settings(config)
+    for f in dataclasses.fields(Settings):
+        value = getattr(settings, f.name)
+        if f.name == "token" and value:
+            value = "***"
+        out.print(f"{f.name} = {value!r}")
+
+
+def main() -> None:
+    """Entry point of the `storyline` script."""
+    try:
+        app()
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

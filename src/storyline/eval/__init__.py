@@ -1,0 +1,1 @@
+"""Eval: `storyline eval ...` measures quality on the shared evaluation sets."""

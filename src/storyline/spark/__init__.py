@@ -1,0 +1,1 @@
+"""Spark: the same per-document and cross-document stages on Apache Spark (pyspark)."""

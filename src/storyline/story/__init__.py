@@ -1,0 +1,1 @@
+"""Story stage: story clustering, timeline, cited summaries and source comparison."""

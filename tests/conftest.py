@@ -1,0 +1,45 @@
+"""Shared fixtures: real SQLite workspaces in tmp dirs, the seeds and evaluation data in ../shared."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from storyline.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "examples" / "flynn-kislyak"
+DATA = SHARED / "data"
+DEMO = ROOT / "examples" / "demo"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Default settings writing to a fresh workspace file in tmp_path."""
+    return Settings(db=str(tmp_path / "story.db"))
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real `storyline` command in a subprocess (as a user would)."""
+    return subprocess.run(
+        [sys.executable, "-m", "storyline.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=timeout,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+
+
+@pytest.fixture(scope="session")
+def seeds_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The five flynn-kislyak seed articles built once into a workspace (read-only for tests)."""
+    from storyline.pipeline import build
+
+    path = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    build([str(SEEDS)], Settings(db=str(path)))
+    return path
