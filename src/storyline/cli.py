@@ -171,6 +171,51 @@ def config(config: ConfigOption = None) -> None:
         out.print(f"{f.name} = {value!r}")
 
 
+# `storyline eval NAME --data PATH`: each module exposes ``evaluate(data: Path, limit: int | None) -> dict``
+# returning {"metrics": {name: float}, "columns": [...], "rows": [[...]], "notes": [...]} (see eval/results.py).
+EVALS: dict[str, tuple[str, str]] = {
+    "extraction": ("storyline.eval.extraction", "main-text extraction and text cleaning (article-extraction)"),
+    "entity-coref": ("storyline.eval.entity_coref", "cross-document entity coreference (ECB+)"),
+    "attribution": ("storyline.eval.attribution", "source/cue/content attribution spans (PolNeAR)"),
+    "timex": ("storyline.eval.timex", "time expression extraction and normalisation (TimeBank)"),
+    "event-coref": ("storyline.eval.event_coref", "cross-document event coreference (ECB+)"),
+    "clustering": ("storyline.eval.clustering", "story clustering, BCubed (ECB+ stories)"),
+    "dedup": ("storyline.eval.dedup", "near-duplicate detection on perturbed real articles"),
+}
+
+
+def _register_eval(name: str, module: str, help_text: str) -> None:
+    def command(
+        data: Annotated[Path, typer.Option("--data", help="evaluation file (see ../shared/data/*/README.md)")],
+        limit: Annotated[Optional[int], typer.Option("--limit", help="only the first N records (quick check)")] = None,
+        record: Annotated[bool, typer.Option("--record", help="save figures to docs/results/eval-NAME.json")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
+    ) -> None:
+        import importlib
+
+        from storyline.eval.results import print_result, record_result
+
+        if not data.exists():
+            err.print(f"[red]--data {data}: no such file[/red]")
+            raise typer.Exit(2)
+        result = importlib.import_module(module).evaluate(data, limit)
+        result.setdefault("name", name)
+        result.setdefault("command", " ".join(["storyline", "eval", name, "--data", str(data)] + ([f"--limit {limit}"] if limit else [])))
+        if as_json:
+            out.print_json(json.dumps(result))
+        else:
+            print_result(result, out)
+        if record:
+            err.print(f"recorded {record_result(result)}")
+
+    command.__doc__ = f"Evaluate {help_text}."
+    eval_app.command(name)(command)
+
+
+for _name, (_module, _help) in EVALS.items():
+    _register_eval(_name, _module, _help)
+
+
 def main() -> None:
     """Entry point of the `storyline` script."""
     try:

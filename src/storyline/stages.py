@@ -23,11 +23,18 @@ from storyline.settings import Settings
 
 # Modules that register stages, in no particular order (order comes from requires/produces).
 STAGE_MODULES: tuple[str, ...] = (
-    "storyline.nlp.stages",
-    "storyline.extract.stages",
-    "storyline.dedupe.stages",
-    "storyline.resolve.stages",
-    "storyline.story.stages",
+    "storyline.extract.mentions",
+    "storyline.resolve.entities",
+    "storyline.extract.attributions",
+    "storyline.resolve.propositions",
+    "storyline.extract.timexes",
+    "storyline.extract.events",
+    "storyline.resolve.events",
+    "storyline.story.timeline",
+    "storyline.dedupe.minhash",
+    "storyline.story.clusters",
+    "storyline.story.summary",
+    "storyline.story.compare",
 )
 
 
