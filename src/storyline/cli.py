@@ -20,6 +20,8 @@ from storyline.settings import Settings, load_settings
 app = typer.Typer(help="storyline: turn a pile of news coverage into an evidence-backed account of the story.", no_args_is_help=True, add_completion=False)
 eval_app = typer.Typer(help="Measure quality on the evaluation sets (see docs/quality.md).", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
+spark_app = typer.Typer(help="Run the pipeline on Apache Spark (see docs/spark.md).", no_args_is_help=True)
+app.add_typer(spark_app, name="spark")
 err = Console(stderr=True)
 out = Console()
 
@@ -169,6 +171,43 @@ def config(config: ConfigOption = None) -> None:
         if f.name == "token" and value:
             value = "***"
         out.print(f"{f.name} = {value!r}")
+
+
+@spark_app.command("build")
+def spark_build_command(
+    inputs: Annotated[list[str], typer.Argument(help="files, folders or Hadoop paths (JSONL, WARC, text, HTML)")],
+    out: Annotated[str, typer.Option("--out", help="output directory for the Parquet tables")],
+    master: Annotated[Optional[str], typer.Option("--master", help="Spark master (default local[2])")] = "local[2]",
+    config: ConfigOption = None,
+) -> None:
+    """Run every stage on Spark and write Parquet tables with the workspace's records and fields."""
+    from storyline.spark.build import spark_build, spark_session
+
+    settings = _settings(config)
+    counts = spark_build(inputs, out, settings, spark_session(master))
+    for table, count in counts.items():
+        err.print(f"{table}: {count}")
+    err.print(f"wrote {out}; bring it into a workspace with `storyline load --from {out} --db story.db`")
+
+
+@app.command()
+def load(
+    source: Annotated[Path, typer.Option("--from", help="the --out directory of `storyline spark build`")],
+    db: DbOption = None,
+    story: Annotated[Optional[str], typer.Option("--story", help="only this story's documents")] = None,
+    query: Annotated[Optional[str], typer.Option("--query", help="only documents containing every word")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Bring a Spark run (or a slice of it) into a workspace for the UI and exports."""
+    from storyline.spark.load import load_run
+
+    settings = _settings(config, db=db)
+    try:
+        counts = load_run(source, settings.db, story, query)
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    err.print(f"{settings.db}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
 # `storyline eval NAME --data PATH`: each module exposes ``evaluate(data: Path, limit: int | None) -> dict``

@@ -1,0 +1,69 @@
+"""Run every benchmark in bench/ and write docs/benchmarks.md (`make bench`).
+
+Each bench module exposes ``main()`` and saves docs/results/bench-NAME.json with
+{"name", "title", "command", "recorded", "rows", "columns", "metrics", "notes"}. `python -m bench.run
+--assemble` only re-writes docs/benchmarks.md from the saved results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent.parent / "docs" / "results"
+BENCHES = ("ingest", "nlp", "dedup", "clustering", "ui", "pipeline", "crossdoc", "load")
+
+
+def _fmt(value: object) -> str:
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def assemble() -> Path:
+    """docs/benchmarks.md from docs/results/bench-*.json."""
+    lines = [
+        "# Benchmarks",
+        "",
+        "Speed and memory, measured by `make bench` (bench/) on the project's 2-core, 24 GiB machines. The machine is",
+        "noisy, so every figure that matters is a ratio against a baseline measured in the same run. The floor is",
+        "spaCy's parser (about 4.5 thousand words a second per process for the small English pipeline).",
+        "",
+    ]
+    order = {n: i for i, n in enumerate(BENCHES)}
+    results = [json.loads(p.read_text()) for p in RESULTS.glob("bench-*.json")]
+    results.sort(key=lambda r: order.get(r.get("name", ""), 99))
+    for r in results:
+        lines += [f"## {r.get('title', r.get('name'))}", "", f"Command: `{r.get('command', '')}`  ", f"Recorded: {r.get('recorded', '?')}", ""]
+        if r.get("rows"):
+            cols = r.get("columns", [])
+            lines.append("| " + " | ".join(map(str, cols)) + " |")
+            lines.append("|" + "---|" * len(cols))
+            lines += ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in r["rows"]]
+            lines.append("")
+        if r.get("metrics"):
+            lines += ["| metric | value |", "|---|---|"] + [f"| {k} | {_fmt(v)} |" for k, v in r["metrics"].items()] + [""]
+        lines += [f"- {n}" for n in r.get("notes", [])] + [""]
+    path = RESULTS.parent / "benchmarks.md"
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assemble", action="store_true", help="only re-write docs/benchmarks.md")
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    if not args.assemble:
+        for name in args.only or BENCHES:
+            try:
+                module = importlib.import_module(f"bench.{name}")
+            except ModuleNotFoundError:
+                print(f"bench.{name}: not present, skipped")
+                continue
+            module.main()
+    print(f"wrote {assemble()}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+"""Spark: `storyline spark build INPUT... --out DIR` — the same pipeline on Apache Spark.
+
+Per-document stages (ingest, clean, metadata, NLP, extraction) run inside ``mapPartitions`` with the
+very functions the local path uses (pipeline._analyse, ingest_item), the spaCy pipeline loaded once per
+executor process (load_pipeline is cached per process). Results are written as Parquet tables with the
+workspace's fields (spark/tables.py). Cross-document stages then run on those tables (see
+docs/spark.md for which run distributed and which on the driver).
+
+Runnable with spark-submit: ``spark-submit --master yarn -m storyline.spark.build`` is not valid
+syntax for spark-submit, so use ``spark-submit $(python -c 'import storyline.spark.build as m; print(m.__file__)') INPUT --out DIR``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import zlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from storyline.ids import raw_sha
+from storyline.ingest.source import SourceItem
+from storyline.model import Document, Rejection
+from storyline.settings import Settings
+from storyline.spark.tables import ParquetSource, document_row, record_row, rejection_row
+
+JSONL_NAMES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+WARC_NAMES = (".warc", ".warc.gz", ".arc", ".arc.gz")
+
+
+def _local_path(uri: str) -> str:
+    """Spark reports local files as file:/abs/path; the local path reports them as given. Use the
+    plain absolute path for file: URIs so both paths name a document's source the same way."""
+    return uri[len("file:"):] if uri.startswith("file:") else uri
+
+
+def items_from_file(uri: str, data: bytes) -> Iterator[SourceItem | Rejection]:
+    """The SourceItems in one file's bytes (same semantics as ingest.readers.read_path)."""
+    from storyline.errors import Code
+    from storyline.ingest.readers import HTML_SUFFIXES, TEXT_SUFFIXES
+
+    path = _local_path(uri)
+    name = path.lower()
+    try:
+        if name.endswith(JSONL_NAMES):
+            if name.endswith(".gz"):
+                data = gzip.decompress(data)
+            for number, line in enumerate(io.BytesIO(data), start=1):
+                if line.strip():
+                    yield SourceItem(uri=f"{path}:{number}", raw=line.rstrip(b"\r\n"), format="jsonl", line=number)
+        elif name.endswith(WARC_NAMES):
+            from storyline.ingest import warc
+
+            yield from warc.read_warc_stream(io.BytesIO(data), path)
+        else:
+            gz = name.endswith(".gz")
+            raw = gzip.decompress(data) if gz else data
+            suffix = Path(name[:-3] if gz else name).suffix
+            fmt = "html" if suffix in HTML_SUFFIXES else "txt" if suffix in TEXT_SUFFIXES else "auto"
+            yield SourceItem(uri=path, raw=raw, format=fmt)
+    except (EOFError, OSError, zlib.error) as exc:
+        yield Rejection(path, "ingest", Code.E006.name, f"{path}: truncated or corrupt compressed file ({exc})")
+
+
+def analyse_partition(items: Iterable[SourceItem | Rejection], settings: Settings) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Per-document stages for one partition: yields (table, row) pairs for the Parquet tables."""
+    from storyline.ingest.document import ingest_item
+    from storyline.pipeline import _analyse, _Job, _kind_of
+    from storyline.stages import document_stages
+
+    stage_names = [s.name for s in document_stages()]
+    batch: list[Document] = []
+
+    def flush() -> Iterator[tuple[str, dict[str, Any]]]:
+        jobs = [_Job(doc, None, stage_names, {}) for doc in batch]
+        for result in _analyse(jobs, settings):
+            for stage, records in result.outputs.items():
+                for record in records:
+                    yield "records", record_row(_kind_of(record), stage, record)
+            for failure in result.failures:
+                yield "rejections", rejection_row(failure)
+        batch.clear()
+
+    for item in items:
+        if isinstance(item, Rejection):
+            yield "rejections", rejection_row(item)
+            continue
+        result = ingest_item(item, settings)
+        sha = raw_sha(item.raw)
+        if isinstance(result, Rejection):
+            yield "rejections", rejection_row(result)
+            continue
+        yield "raw", {"sha": sha, "size": len(item.raw), "data": zlib.compress(item.raw, 6)}
+        yield "documents", document_row(result)
+        batch.append(result)
+        if len(batch) >= settings.nlp_batch_size:
+            yield from flush()
+    if batch:
+        yield from flush()
+
+
+def _schemas():  # noqa: ANN202 - pyspark types
+    from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType
+
+    s = StringType()
+    return {
+        "documents": StructType([StructField(c, s) for c in (
+            "id", "raw_sha", "source_uri", "format", "title", "outlet", "url", "published", "published_precision",
+            "language", "text", "data")]),
+        "raw": StructType([StructField("sha", s), StructField("size", LongType()), StructField("data", BinaryType())]),
+        "rejections": StructType([StructField("source", s), StructField("line", IntegerType()), StructField("stage", s),
+                                  StructField("code", s), StructField("detail", s)]),
+        "records": StructType([StructField("id", s), StructField("kind", s), StructField("doc_id", s),
+                               StructField("start", IntegerType()), StructField("end", IntegerType()),
+                               StructField("stage", s), StructField("data", s)]),
+    }
+
+
+def spark_session(master: str | None = None, app_name: str = "storyline"):  # noqa: ANN201
+    """A SparkSession (local[2] by default when no master is configured), bound to loopback locally."""
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    # Executors must run the same interpreter (and so see the same installed storyline and spaCy
+    # pipeline) as the driver unless the cluster says otherwise.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName(app_name).config("spark.ui.enabled", "false")
+    master = master or os.environ.get("STORYLINE_SPARK_MASTER")
+    if master:
+        builder = builder.master(master)
+        if master.startswith("local"):
+            builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+    return builder.getOrCreate()
+
+
+def _expand(spark: Any, inputs: list[str]) -> list[str]:
+    """Input paths for binaryFiles: local folders are walked like the local path does (sorted, hidden
+    files skipped); anything else (hdfs://, s3a://, globs) is passed to Spark as it is."""
+    from storyline.ingest.readers import expand_inputs
+
+    paths: list[str] = []
+    for entry in inputs:
+        if "://" in entry and not entry.startswith("file://"):
+            paths.append(entry)
+            continue
+        for found in expand_inputs([entry]):
+            if isinstance(found, str):
+                paths.append(str(Path(found).resolve()))
+    return paths
+
+
+def spark_build(inputs: list[str], out: str | Path, settings: Settings, spark: Any = None) -> dict[str, int]:
+    """Run the pipeline on Spark and write the Parquet tables to ``out``; returns counts per table."""
+    own = spark is None
+    spark = spark or spark_session()
+    out = Path(out) if "://" not in str(out) else out
+    try:
+        sc = spark.sparkContext
+        paths = _expand(spark, inputs)
+        if not paths:
+            raise ValueError("no input files found")
+        files = sc.binaryFiles(",".join(paths), minPartitions=max(2, sc.defaultParallelism))
+        items = files.flatMap(lambda kv: list(items_from_file(kv[0], kv[1])))
+        rows = items.mapPartitions(lambda part: analyse_partition(part, settings)).cache()
+        schemas = _schemas()
+        counts: dict[str, int] = {}
+        for table, schema in schemas.items():
+            selected = rows.filter(lambda tr, t=table: tr[0] == t).map(lambda tr: tr[1])
+            frame = spark.createDataFrame(selected, schema)
+            key = {"documents": ["id"], "raw": ["sha"], "records": ["kind", "id"]}.get(table)
+            if key:
+                frame = frame.dropDuplicates(key)
+            frame.write.mode("overwrite").parquet(str(Path(out) / table) if isinstance(out, Path) else f"{out}/{table}")
+            counts[table] = frame.count()
+        rows.unpersist()
+        counts.update(run_corpus_stages_on_tables(Path(out), settings))
+        return counts
+    finally:
+        if own:
+            spark.stop()
+
+
+def run_corpus_stages_on_tables(out: Path, settings: Settings) -> dict[str, int]:
+    """Cross-document stages over the Parquet tables (the same stage functions as the local path);
+    their records are appended to the records table as one more Parquet file per stage."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from storyline.pipeline import _kind_of
+    from storyline.stages import corpus_stages
+
+    counts: dict[str, int] = {}
+    corpus_dir = out / "records"
+    for stage in corpus_stages():
+        source = ParquetSource(out)
+        produced = [record_row(_kind_of(r), stage.name, r) for r in stage.fn(source, settings)]
+        target = corpus_dir / f"corpus-{stage.name}.parquet"
+        table = pa.Table.from_pylist(produced, schema=pa.schema([
+            ("id", pa.string()), ("kind", pa.string()), ("doc_id", pa.string()), ("start", pa.int32()),
+            ("end", pa.int32()), ("stage", pa.string()), ("data", pa.string()),
+        ]))
+        pq.write_table(table, target)
+        counts[f"corpus:{stage.name}"] = len(produced)
+    return counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point for spark-submit."""
+    parser = argparse.ArgumentParser(description="storyline pipeline on Spark")
+    parser.add_argument("inputs", nargs="+")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--master", default=None)
+    args = parser.parse_args(argv)
+    from storyline.settings import load_settings
+
+    counts = spark_build(args.inputs, args.out, load_settings(), spark_session(args.master))
+    for table, count in counts.items():
+        print(f"{table}: {count}")
+
+
+if __name__ == "__main__":
+    main()
