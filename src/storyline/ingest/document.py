@@ -18,7 +18,7 @@ from storyline.model import Document, PublishedDate, Rejection, Span
 from storyline.settings import Settings
 
 # Version of everything this module does to an item; bump when clean text or metadata would change.
-INGEST_VERSION = "1"
+INGEST_VERSION = "2"
 
 
 def _looks_like_html(text: str) -> bool:
@@ -100,7 +100,7 @@ def make_document(item: SourceItem, settings: Settings) -> Document:
     if len(text.strip()) < settings.min_text_chars:
         raise RejectedInput(Code.E009, f"{item.uri}: fewer than {settings.min_text_chars} characters of article text", item.uri, item.line)
     doc_id = document_id(item.raw)
-    meta = text_metadata(text, {"url": url, "title": title, "published": published, "outlet": outlet})
+    meta = text_metadata(text, {"url": url, "title": title, "published": published, "outlet": outlet, "removed": cleaned.removed, "doc_id": doc_id})
     if published is None or published.precision == "unknown":
         published = meta.published
     if not outlet and meta.outlet:

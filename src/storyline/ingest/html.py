@@ -22,8 +22,10 @@ class ExtractedPage:
 
 def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     """The article body and metadata of a page, or None when no article text is found."""
+    # favor_precision: on the article-extraction dev set (88 pages) token F1 0.957 -> 0.966, recall
+    # 0.979 -> 0.977 (storyline eval extraction; docs/ingest-cleaning.md)
     text = trafilatura.extract(
-        html, url=url, include_comments=False, include_tables=True, favor_precision=False, deduplicate=False
+        html, url=url, include_comments=False, include_tables=True, favor_precision=True, deduplicate=False
     )
     if not text:
         return None
