@@ -18,7 +18,9 @@ from itertools import islice
 from typing import Any
 
 from storyline.ids import digest, raw_sha
-from storyline.ingest.document import ingest_item
+from storyline.ingest.dating import features as dating_features
+from storyline.ingest.dating import infer_years
+from storyline.ingest.document import INGEST_VERSION, ingest_item
 from storyline.ingest.readers import iter_items
 from storyline.ingest.source import SourceItem
 from storyline.model import Document, Rejection
@@ -72,7 +74,7 @@ def ingest(ws: Workspace, inputs: Iterable[str], settings: Settings, report: Bui
                 results = [r for f in futures for r in f.result()]
             with ws.transaction():
                 for (item, sha), result in zip(pending, results, strict=True):
-                    ws.add_ingested(item.uri, sha, item.raw, result)
+                    ws.add_ingested(item.uri, sha, item.raw, result, item, INGEST_VERSION)
                     if isinstance(result, Document):
                         report.added += 1
                     else:
@@ -92,6 +94,8 @@ def ingest(ws: Workspace, inputs: Iterable[str], settings: Settings, report: Bui
             if ws.known_input(entry.uri, sha):
                 report.skipped += 1
                 continue
+            if any(sha == p[1] for p in pending):  # the same bytes twice in one batch: store the first
+                flush()
             if ws.known_raw(sha):  # the same bytes under another name: remember the name, add nothing
                 with ws.transaction():
                     ws.conn.execute(
@@ -107,6 +111,53 @@ def ingest(ws: Workspace, inputs: Iterable[str], settings: Settings, report: Bui
     finally:
         if pool is not None:
             pool.shutdown()
+
+
+def reingest_stale(ws: Workspace, settings: Settings, report: BuildReport, progress: Progress | None = None) -> int:
+    """Re-make, from their stored raw bytes, the documents an older ingest version made (cleaning or
+    metadata improved). A document whose text or date changed has its stages redone. Returns how many
+    documents changed."""
+    import dataclasses
+    import json
+
+    stale = list(ws.stale_inputs(INGEST_VERSION))
+    changed = 0
+    for chunk in _chunks(stale, settings.batch_size):
+        with ws.transaction():
+            for row in chunk:
+                raw = ws.raw(row["raw_sha"])
+                if raw is None:
+                    continue
+                item = SourceItem(uri=row["source"], raw=raw, format=row["format"], fields=json.loads(row["fields"] or "{}"),
+                                  line=row["line"], encoding=row["encoding"])
+                result = ingest_item(item, settings)
+                if not isinstance(result, Document):
+                    ws.add_rejection(dataclasses.replace(result, stage="re-ingest"), row["raw_sha"])
+                    continue  # keep the document made before: nothing stored is lost
+                old = ws.document(result.id)
+                ws.replace_document(result, INGEST_VERSION)
+                if old is None or old.text != result.text or old.published != result.published:
+                    ws.forget_stages(result.id)
+                    changed += 1
+    if stale and progress:
+        progress("re-ingest", len(stale), len(stale))
+    return changed
+
+
+def date_from_coverage(ws: Workspace) -> int:
+    """Give a year to year-less datelines from the dated coverage of the same story (ingest/dating.py).
+    Returns how many documents were dated; their stages are redone (the date anchors time expressions)."""
+    inferred = infer_years(dating_features(d) for d in ws.documents())
+    with ws.transaction():
+        for doc_id, published in inferred.items():
+            doc = ws.document(doc_id)
+            if doc is None or doc.published == published:
+                continue
+            import dataclasses
+
+            ws.replace_document(dataclasses.replace(doc, published=published))
+            ws.forget_stages(doc_id)
+    return len(inferred)
 
 
 # -- document stages -------------------------------------------------------------------------------
@@ -272,6 +323,8 @@ def build(inputs: Iterable[str], settings: Settings, progress: Progress | None =
     report = BuildReport()
     with Workspace(settings.db, write=True, wait_s=wait_s) as ws:
         ingest(ws, inputs, settings, report, progress)
+        reingest_stale(ws, settings, report, progress)
+        date_from_coverage(ws)
         run_document_stages(ws, settings, report, progress)
         run_corpus_stages(ws, settings, report, progress)
     report.seconds = time.perf_counter() - started

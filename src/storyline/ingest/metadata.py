@@ -379,8 +379,9 @@ def _dateline_date(text: str, month: int, day: int, lead_start: int, evidence: S
     unknown with both candidates as its range.
     """
     years = _mentioned_years(text)
+    partial = f"--{month:02d}-{day:02d}"
     if not years:
-        return PublishedDate(None, "unknown", "unknown", evidence=evidence)
+        return PublishedDate(None, "unknown", "unknown", evidence=evidence, partial=partial)
     latest = max(years)
     candidates = []
     for year in (latest, latest + 1):
@@ -409,6 +410,7 @@ def _dateline_date(text: str, month: int, day: int, lead_start: int, evidence: S
         earliest=candidates[0].isoformat(),
         latest=candidates[-1].isoformat(),
         evidence=evidence,
+        partial=partial,
     )
 
 

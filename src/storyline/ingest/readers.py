@@ -2,6 +2,13 @@
 
 Readers stream: they yield one SourceItem (or a Rejection for an input that cannot be read) at a time,
 so memory does not grow with the corpus. They do no cleaning; that is document.py's job.
+
+What a file is comes from its name: ``.txt``/``.text``/``.md`` (plain text; the first line may be the
+headline), ``.html``/``.htm``/``.xhtml``/``.shtml``, ``.jsonl``/``.ndjson`` (one article per line),
+``.json`` (one article object, or an array of them), ``.warc``/``.arc`` (web archives, see warc.py), ``.urls`` (one URL per line, fetched: see fetch.py), each
+optionally ``.gz``; any other name is read as one article and recognised by content (HTML or text;
+binaries are rejected with E004). A file that cannot be read becomes a Rejection naming the file (and
+the line, for JSONL), and the rest of the batch goes on.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from storyline.settings import Settings
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
 WARC_SUFFIXES = {".warc", ".arc"}
 URL_LIST_SUFFIXES = {".urls"}
 
@@ -77,16 +85,22 @@ def read_path(path: str, settings: Settings) -> Iterator[SourceItem | Rejection]
             return
         if suffix in JSONL_SUFFIXES:
             yield from read_jsonl(path, gz)
+        elif suffix in JSON_SUFFIXES:
+            yield from read_json(path, _read_bytes(p, gz, settings.max_file_bytes))
         elif suffix in WARC_SUFFIXES:
             from storyline.ingest.warc import read_warc
 
-            yield from read_warc(path)
+            yield from read_warc(path, settings)
         elif suffix in URL_LIST_SUFFIXES:
+            urls = read_url_list(path)
+            if not urls:
+                yield Rejection(path, "ingest", Code.E003.name, f"{path}: the URL list holds no http(s) URL")
+                return
             from storyline.ingest.fetch import fetch_urls
 
-            yield from fetch_urls(read_url_list(path), settings)
+            yield from fetch_urls(urls, settings)
         else:
-            raw = _read_bytes(p, gz)
+            raw = _read_bytes(p, gz, settings.max_file_bytes)
             fmt = "html" if suffix in HTML_SUFFIXES else "txt" if suffix in TEXT_SUFFIXES else "auto"
             yield SourceItem(uri=path, raw=raw, format=fmt)
     except RejectedInput as exc:
@@ -101,21 +115,78 @@ def read_path(path: str, settings: Settings) -> Iterator[SourceItem | Rejection]
         yield Rejection(path, "ingest", Code.E002.name, f"{path}: cannot read ({exc.strerror or exc})")
 
 
-def _read_bytes(path: Path, gz: bool) -> bytes:
+def _read_bytes(path: Path, gz: bool, limit: int) -> bytes:
+    """The file's bytes (decompressed), refusing with E005 past ``limit`` (a small .gz can hold gigabytes)."""
     if gz:
         with gzip.open(path, "rb") as fh:
-            return fh.read()
+            raw = fh.read(limit + 1)
+        if len(raw) > limit:
+            raise RejectedInput(
+                Code.E005, f"{path} decompresses to over {limit:,} bytes (setting max_file_bytes)", str(path)
+            )
+        return raw
     return path.read_bytes()
 
 
 def read_jsonl(path: str, gz: bool = False) -> Iterator[SourceItem | Rejection]:
-    """One SourceItem per non-blank line (1-based line numbers in ``line`` and the uri ``path:LINE``)."""
+    """One SourceItem per non-blank line (1-based line numbers in ``line`` and the uri ``path:LINE``).
+
+    A binary file with a .jsonl name is one E004 rejection (not one per "line"); an empty file is E003;
+    a gzip stream cut short yields the lines before the cut, then E006 naming the last good line.
+    """
+    from storyline.ingest.decode import sniff_binary
+
+    with open(path, "rb") as probe:
+        head = probe.read(8192)
+    if head.startswith(b"\x1f\x8b"):
+        gz = True  # gzipped JSONL without the .gz suffix: read it anyway
+    elif not head.strip():
+        yield Rejection(path, "ingest", Code.E003.name, f"{path} is empty")
+        return
+    elif what := sniff_binary(head):
+        yield Rejection(path, "ingest", Code.E004.name, f"{path} is {what}, not JSON lines")
+        return
     opener = gzip.open if gz else open
-    with opener(path, "rb") as fh:  # type: ignore[operator]
-        for number, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            yield SourceItem(uri=f"{path}:{number}", raw=line.rstrip(b"\r\n"), format="jsonl", line=number)
+    number = 0
+    found = False
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            for number, line in enumerate(fh, start=1):
+                if not line.strip():
+                    continue
+                found = True
+                yield SourceItem(uri=f"{path}:{number}", raw=line.rstrip(b"\r\n"), format="jsonl", line=number)
+    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        yield Rejection(
+            path, "ingest", Code.E006.name,
+            f"{path}: truncated or corrupt compressed file after line {number} ({exc}); the lines before were read",
+            line=number + 1,
+        )
+        return
+    if not found:
+        yield Rejection(path, "ingest", Code.E003.name, f"{path} holds no JSON line")
+
+
+def read_json(path: str, raw: bytes) -> Iterator[SourceItem | Rejection]:
+    """A .json file: one article object (like a JSONL line), or an array of them (source ``path:INDEX``,
+    1-based). Anything else is E007."""
+    import json
+
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        yield Rejection(path, "ingest", Code.E007.name, f"{path}: not valid JSON ({exc})")
+        return
+    if isinstance(data, dict):
+        yield SourceItem(uri=path, raw=raw.strip(), format="jsonl")
+    elif isinstance(data, list):
+        if not data:
+            yield Rejection(path, "ingest", Code.E003.name, f"{path} is an empty JSON array")
+        for index, element in enumerate(data, start=1):
+            encoded = json.dumps(element, ensure_ascii=False, sort_keys=True).encode("utf-8")
+            yield SourceItem(uri=f"{path}:{index}", raw=encoded, format="jsonl", line=index)
+    else:
+        yield Rejection(path, "ingest", Code.E007.name, f"{path}: expected an article object or an array of them, got {type(data).__name__}")
 
 
 def read_url_list(path: str) -> list[str]:

@@ -13,6 +13,7 @@ syntax for spark-submit, so use ``spark-submit $(python -c 'import storyline.spa
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import io
 import os
@@ -52,9 +53,20 @@ def items_from_file(uri: str, data: bytes) -> Iterator[SourceItem | Rejection]:
                 if line.strip():
                     yield SourceItem(uri=f"{path}:{number}", raw=line.rstrip(b"\r\n"), format="jsonl", line=number)
         elif name.endswith(WARC_NAMES):
-            from storyline.ingest import warc
+            import tempfile
 
-            yield from warc.read_warc_stream(io.BytesIO(data), path)
+            from storyline.ingest.warc import read_warc
+
+            # warcio reads files; give it the bytes as one, then name items by the real path.
+            with tempfile.NamedTemporaryFile(suffix=Path(name).name) as tmp:
+                tmp.write(data)
+                tmp.flush()
+                for item in read_warc(tmp.name):
+                    if isinstance(item, SourceItem):
+                        yield dataclasses.replace(item, uri=item.uri.replace(tmp.name, path, 1))
+                    else:
+                        yield dataclasses.replace(item, source=item.source.replace(tmp.name, path, 1),
+                                                  detail=item.detail.replace(tmp.name, path))
         else:
             gz = name.endswith(".gz")
             raw = gzip.decompress(data) if gz else data
@@ -65,9 +77,24 @@ def items_from_file(uri: str, data: bytes) -> Iterator[SourceItem | Rejection]:
         yield Rejection(path, "ingest", Code.E006.name, f"{path}: truncated or corrupt compressed file ({exc})")
 
 
-def analyse_partition(items: Iterable[SourceItem | Rejection], settings: Settings) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Per-document stages for one partition: yields (table, row) pairs for the Parquet tables."""
+def ingest_partition(items: Iterable[SourceItem | Rejection], settings: Settings) -> Iterator[tuple[str, Any]]:
+    """Ingest one partition: ("document", Document), ("raw", row) or ("rejections", row) pairs."""
     from storyline.ingest.document import ingest_item
+
+    for item in items:
+        if isinstance(item, Rejection):
+            yield "rejections", rejection_row(item)
+            continue
+        result = ingest_item(item, settings)
+        if isinstance(result, Rejection):
+            yield "rejections", rejection_row(result)
+            continue
+        yield "raw", {"sha": raw_sha(item.raw), "size": len(item.raw), "data": zlib.compress(item.raw, 6)}
+        yield "document", result
+
+
+def analyse_partition(documents: Iterable[Document], settings: Settings) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Per-document stages for one partition of documents: (table, row) pairs for the Parquet tables."""
     from storyline.pipeline import _analyse, _Job, _kind_of
     from storyline.stages import document_stages
 
@@ -84,18 +111,9 @@ def analyse_partition(items: Iterable[SourceItem | Rejection], settings: Setting
                 yield "rejections", rejection_row(failure)
         batch.clear()
 
-    for item in items:
-        if isinstance(item, Rejection):
-            yield "rejections", rejection_row(item)
-            continue
-        result = ingest_item(item, settings)
-        sha = raw_sha(item.raw)
-        if isinstance(result, Rejection):
-            yield "rejections", rejection_row(result)
-            continue
-        yield "raw", {"sha": sha, "size": len(item.raw), "data": zlib.compress(item.raw, 6)}
-        yield "documents", document_row(result)
-        batch.append(result)
+    for doc in documents:
+        yield "documents", document_row(doc)
+        batch.append(doc)
         if len(batch) >= settings.nlp_batch_size:
             yield from flush()
     if batch:
@@ -166,7 +184,18 @@ def spark_build(inputs: list[str], out: str | Path, settings: Settings, spark: A
             raise ValueError("no input files found")
         files = sc.binaryFiles(",".join(paths), minPartitions=max(2, sc.defaultParallelism))
         items = files.flatMap(lambda kv: list(items_from_file(kv[0], kv[1])))
-        rows = items.mapPartitions(lambda part: analyse_partition(part, settings)).cache()
+        ingested = items.mapPartitions(lambda part: ingest_partition(part, settings)).cache()
+        # Unique documents by id (the same bytes under two names are one document, as in the workspace).
+        documents = ingested.filter(lambda tr: tr[0] == "document").map(lambda tr: (tr[1].id, tr[1])).reduceByKey(
+            lambda a, b: a if a.source_uri <= b.source_uri else b).values()
+        # Corpus step between ingest and analysis, as in the local pipeline: date year-less datelines from
+        # the coverage (compact features only travel to the driver).
+        from storyline.ingest.dating import features, infer_years
+
+        dated = sc.broadcast(infer_years(documents.map(features).collect()))
+        documents = documents.map(lambda d: dataclasses.replace(d, published=dated.value.get(d.id, d.published)))
+        analysed = documents.mapPartitions(lambda part: analyse_partition(part, settings))
+        rows = ingested.filter(lambda tr: tr[0] != "document").union(analysed).cache()
         schemas = _schemas()
         counts: dict[str, int] = {}
         for table, schema in schemas.items():
@@ -178,6 +207,7 @@ def spark_build(inputs: list[str], out: str | Path, settings: Settings, spark: A
             frame.write.mode("overwrite").parquet(str(Path(out) / table) if isinstance(out, Path) else f"{out}/{table}")
             counts[table] = frame.count()
         rows.unpersist()
+        ingested.unpersist()
         counts.update(run_corpus_stages_on_tables(Path(out), settings))
         return counts
     finally:

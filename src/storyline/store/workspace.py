@@ -31,7 +31,7 @@ from storyline.errors import Code, WorkspaceError
 from storyline.ids import digest
 from storyline.model import RECORD_TYPES, Document, Rejection, from_dict, to_dict
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Each entry upgrades the schema from version i to i+1. Never edit a shipped migration; append.
 MIGRATIONS: list[str] = [
@@ -97,6 +97,15 @@ MIGRATIONS: list[str] = [
     CREATE TABLE parses (doc_id TEXT PRIMARY KEY, version TEXT NOT NULL, data BLOB NOT NULL);
     CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, text);
     CREATE VIRTUAL TABLE records_fts USING fts5(record_id UNINDEXED, kind UNINDEXED, doc_id UNINDEXED, text);
+    """,
+    # 2: remember how each input was read, so documents can be re-made from their raw bytes when the
+    # ingest stage (cleaning, metadata) changes, without the original files.
+    """
+    ALTER TABLE inputs ADD COLUMN format TEXT;
+    ALTER TABLE inputs ADD COLUMN fields TEXT;
+    ALTER TABLE inputs ADD COLUMN line INTEGER;
+    ALTER TABLE inputs ADD COLUMN encoding TEXT;
+    ALTER TABLE documents ADD COLUMN ingest_version TEXT;
     """,
 ]
 
@@ -220,44 +229,74 @@ class Workspace:
         row = self.conn.execute("SELECT id FROM documents WHERE raw_sha=? LIMIT 1", (sha,)).fetchone()
         return row[0] if row else None
 
-    def add_ingested(self, source: str, sha: str, raw: bytes | None, result: Document | Rejection) -> None:
-        """Store one ingest outcome (call inside a transaction): raw bytes, then document or rejection."""
+    def add_ingested(
+        self, source: str, sha: str, raw: bytes | None, result: Document | Rejection, item: Any = None, version: str | None = None
+    ) -> None:
+        """Store one ingest outcome (call inside a transaction): raw bytes, then document or rejection.
+        ``item`` (the SourceItem) and ``version`` (the ingest version) let the document be re-made later."""
         now = time.time()
         if raw is not None:
             self.conn.execute(
                 "INSERT OR IGNORE INTO raw(sha, size, data) VALUES (?, ?, ?)", (sha, len(raw), zlib.compress(raw, 6))
             )
         if isinstance(result, Document):
-            self._put_document(result, now)
+            self._put_document(result, now, version)
             status, doc_id = "document", result.id
         else:
             self.add_rejection(result, sha)
             status, doc_id = "rejected", None
         self.conn.execute(
-            "INSERT OR REPLACE INTO inputs(source, raw_sha, doc_id, status, seen_at) VALUES (?, ?, ?, ?, ?)",
-            (source, sha, doc_id, status, now),
+            "INSERT OR REPLACE INTO inputs(source, raw_sha, doc_id, status, seen_at, format, fields, line, encoding) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                source, sha, doc_id, status, now,
+                getattr(item, "format", None), json.dumps(getattr(item, "fields", None) or {}, default=str),
+                getattr(item, "line", None), getattr(item, "encoding", None),
+            ),
         )
 
-    def _put_document(self, doc: Document, now: float) -> None:
+    def stale_inputs(self, version: str) -> Iterator[dict[str, Any]]:
+        """Inputs whose document was made by another ingest version (re-make them from raw bytes)."""
+        rows = self.conn.execute(
+            "SELECT i.source, i.raw_sha, i.format, i.fields, i.line, i.encoding FROM inputs i JOIN documents d ON d.id=i.doc_id "
+            "WHERE i.status='document' AND i.format IS NOT NULL AND (d.ingest_version IS NULL OR d.ingest_version<>?) "
+            "GROUP BY i.doc_id",
+            (version,),
+        ).fetchall()
+        for row in rows:
+            yield dict(row)
+
+    def forget_stages(self, doc_id: str) -> None:
+        """Mark every document stage as not run on this document (its text or date changed)."""
+        self.conn.execute("DELETE FROM stage_done WHERE doc_id=?", (doc_id,))
+
+    def _put_document(self, doc: Document, now: float, version: str | None = None) -> None:
         exists = self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc.id,)).fetchone()
         data = to_dict(doc)
         text = data.pop("text")
         self.conn.execute(
             "INSERT OR REPLACE INTO documents(id, raw_sha, source_uri, format, title, outlet, url, published, "
-            "published_precision, language, text, data, added_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "published_precision, language, text, data, added_at, ingest_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 doc.id, doc.raw_sha, doc.source_uri, doc.format, doc.title, doc.outlet, doc.url,
-                doc.published.value, doc.published.precision, doc.language, text, json.dumps(data), now,
+                doc.published.value, doc.published.precision, doc.language, text, json.dumps(data), now, version,
             ),
         )
         if exists:
             self.conn.execute("DELETE FROM documents_fts WHERE doc_id=?", (doc.id,))
         self.conn.execute("INSERT INTO documents_fts(doc_id, title, text) VALUES (?, ?, ?)", (doc.id, doc.title or "", text))
 
-    def replace_document(self, doc: Document) -> None:
-        """Rewrite a document row (same id) after a re-clean with a newer ingest version."""
+    def replace_document(self, doc: Document, version: str | None = None) -> None:
+        """Rewrite a document row (same id) after a re-clean or re-dating (call inside a transaction).
+        Keeps the row's ingest version unless a new one is given; its stages must be forgotten by the caller."""
         with self.transaction():
-            self._put_document(doc, time.time())
+            self._replace_document(doc, version)
+
+    def _replace_document(self, doc: Document, version: str | None) -> None:
+        if version is None:
+            row = self.conn.execute("SELECT ingest_version FROM documents WHERE id=?", (doc.id,)).fetchone()
+            version = row[0] if row else None
+        self._put_document(doc, time.time(), version)
 
     def add_rejection(self, rejection: Rejection, sha: str | None = None) -> None:
         """Store a rejection (idempotent: the same failure of the same input is one row)."""
@@ -420,14 +459,21 @@ class Workspace:
 
 
 class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT/ROLLBACK; nested uses join the outer transaction."""
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.outer = False
 
     def __enter__(self) -> sqlite3.Connection:
-        self.conn.execute("BEGIN IMMEDIATE")
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
         return self.conn
 
     def __exit__(self, exc_type: object, *rest: object) -> None:
+        if not self.outer:
+            return
         if exc_type is None:
             self.conn.execute("COMMIT")
         else:
