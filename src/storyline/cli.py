@@ -86,7 +86,8 @@ def build(
         err.print(table)
         if len(problems) > 50:
             err.print(f"... and {len(problems) - 50} more (see `storyline info --rejections`)")
-    if report.added == 0 and report.rejected and report.skipped == 0:
+    if report.added == 0 and report.skipped == 0:  # nothing could be ingested (all rejected, or no input found)
+        err.print("[red]nothing could be ingested from the given inputs[/red]")
         raise typer.Exit(1)
     if strict and problems:
         raise typer.Exit(1)
@@ -131,16 +132,17 @@ def info(
         out.print("rejections by code: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
         if rejections:
             for r in rejected:
-                out.print(f"  {r.source}{'' if r.line is None else f':{r.line}'} [{r.stage} {r.code}] {r.detail}")
+                where = r.source if r.line is None or r.source.endswith(f":{r.line}") else f"{r.source}:{r.line}"
+                out.print(f"  {where} [{r.stage} {r.code}] {r.detail}", markup=False, highlight=False)
 
 
-EXPORT_FORMATS = ("json",)
+EXPORT_FORMATS = ("json", "csv", "graphml", "ftm", "parquet", "markdown", "html")
 
 
 @app.command()
 def export(
     db: DbOption = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv, graphml, ftm, parquet, markdown or html")] = "json",
     output: Annotated[Optional[Path], typer.Option("--out", "-o", help="output file or folder")] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -153,13 +155,39 @@ def export(
         raise typer.Exit(2)
     try:
         with Workspace(settings.db) as ws:
-            from storyline.store.export_json import write_json
+            if fmt == "json":
+                from storyline.store.export_json import write_json
 
-            path = write_json(ws, output or Path("story.json"))
+                path = write_json(ws, output or Path("story.json"))
+            else:
+                from storyline.store.export_formats import DEFAULT_OUTPUTS, WRITERS
+
+                path = WRITERS[fmt](ws, output or Path(DEFAULT_OUTPUTS[fmt]))
     except StorylineError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
     err.print(f"wrote {path}")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[Optional[str], typer.Option("--host", help="address to bind (default 127.0.0.1: this machine only)")] = None,
+    port: Annotated[Optional[int], typer.Option("--port", help="port (default: setting port, 8765)")] = None,
+    token: Annotated[Optional[str], typer.Option("--token", help="require 'Authorization: Bearer TOKEN' (or ?token=) on every request")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the web UI and HTTP API over the workspace (read-only; `build` may keep writing)."""
+    from storyline.api.app import serve as run_server
+
+    settings = _settings(config, db=db, host=host, port=port, token=token)
+    url = f"http://{settings.host}:{settings.port}/" + (f"?token={settings.token}" if settings.token else "")
+    err.print(f"serving [bold]{settings.db}[/bold] at {url}  (API schema: /openapi.json; Ctrl+C stops)")
+    try:
+        run_server(settings.db, host=settings.host, port=settings.port, token=settings.token)
+    except StorylineError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command()

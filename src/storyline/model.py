@@ -54,7 +54,8 @@ class PublishedDate:
     ``value`` is an ISO-8601 string at ``precision`` (``2017-02-13T13:04:00+00:00``, ``2017-03-11``,
     ``2017-03``) or None when unknown; ``earliest``/``latest`` bound it when only a range is known.
     ``how``: markup | input-field | text-timestamp | dateline-year-inferred | inferred-from-content | unknown.
-    ``year_inferred`` is true when the year did not appear next to the day and month.
+    ``year_inferred`` is true when the year did not appear next to the day and month; ``partial`` keeps a
+    year-less day ("--03-11") so the year can be inferred later from the dated coverage of the same story.
     """
 
     value: str | None
@@ -64,6 +65,7 @@ class PublishedDate:
     earliest: str | None = None
     latest: str | None = None
     evidence: Span | None = None
+    partial: str | None = None  # what the text gives when it gives no year: ISO "--MM-DD" (a dateline's day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,6 +376,36 @@ class Story:
     summary: tuple[SummarySentence, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class EntityCoverage:
+    """One cell of the outlet x entity coverage matrix: how much an outlet's documents name an entity.
+
+    ``entity_id`` is the resolved entity's id, or None when only a name found in the text is known."""
+
+    name: str
+    mentions: int
+    documents: int
+    entity_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutletReport:
+    """What one outlet reports about a story (``story_id``; "story-all" for the whole workspace) that the
+    other outlets do not, which propositions it asserts or denies, and which entities it covers."""
+
+    id: str
+    outlet: str
+    story_id: str
+    doc_ids: tuple[str, ...]
+    exclusive_claim_ids: tuple[str, ...] = ()
+    exclusive_event_ids: tuple[str, ...] = ()
+    exclusive_quote_ids: tuple[str, ...] = ()
+    exclusive_sentences: tuple[Span, ...] = ()
+    asserts: tuple[str, ...] = ()
+    denies: tuple[str, ...] = ()
+    coverage: tuple[EntityCoverage, ...] = ()
+
+
 # --------------------------------------------------------------------------------------------
 # Serialisation (the story.json contract)
 
@@ -394,6 +426,7 @@ RECORD_TYPES: dict[str, type] = {
     "contradiction": Contradiction,
     "duplicate_group": DuplicateGroup,
     "story": Story,
+    "outlet_report": OutletReport,
 }
 
 

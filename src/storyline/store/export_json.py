@@ -36,6 +36,7 @@ SECTIONS: dict[str, str] = {
     "contradictions": "contradiction",
     "duplicate_groups": "duplicate_group",
     "stories": "story",
+    "outlet_reports": "outlet_report",
 }
 
 
