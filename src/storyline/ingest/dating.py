@@ -22,15 +22,18 @@ from dataclasses import dataclass
 
 from storyline.model import Document, PublishedDate
 
-# How far (days) an inferred date may be from the median date of its similar coverage. News about one
-# development clusters within weeks; half a year is generous yet excludes the wrong year (365 days off).
-MAX_DISTANCE_DAYS = 183
+# How far (days) an inferred date may be from the median date of its similar coverage. Any day of the
+# year lies within half a year of the coverage in one of two years, so the window must be well under 183
+# days to ever refuse; coverage of one development spans weeks, and a quarter still refuses the days of
+# the opposite half-year, where the year is a coin toss.
+MAX_DISTANCE_DAYS = 92
 # Minimum share of a document's names that a dated document must also contain to count as the same coverage.
 MIN_NAME_OVERLAP = 0.15
 # How many of the most similar dated documents vote.
 NEIGHBOURS = 5
-# Names carried by more than this share of dated documents say nothing about which story a document is in.
-MAX_NAME_SHARE = 0.5
+# Blocking bound: a name carried by more dated documents than this is too common to say which story a
+# document belongs to, and scanning its list would make the cost quadratic on large corpora.
+MAX_BLOCK = 2000
 TRUSTED_HOW = {"markup", "input-field", "text-timestamp"}
 
 _NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
@@ -75,11 +78,10 @@ def infer_years(items: Iterable[DatingFeatures]) -> dict[str, PublishedDate]:
     if not dated or not pending:
         return {}
     document_frequency = Counter(n for f, _ in dated for n in f.names)
-    limit = max(2, int(MAX_NAME_SHARE * len(dated)))
     index: dict[str, list[int]] = defaultdict(list)  # blocking: name -> dated documents carrying it
     for i, (f, _) in enumerate(dated):
         for name in f.names:
-            if document_frequency[name] <= limit:
+            if document_frequency[name] <= MAX_BLOCK:
                 index[name].append(i)
     out: dict[str, PublishedDate] = {}
     for f in pending:

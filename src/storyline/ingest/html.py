@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import trafilatura
@@ -32,9 +33,14 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
     meta = trafilatura.extract_metadata(html, default_url=url)
     date = None
     try:
-        date = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%dT%H:%M:%S")
+        # htmldate finds the day reliably but drops the time of day; asking it for a time would give
+        # a confident "T00:00" (minute precision) that the page never stated.
+        date = find_date(html, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except Exception:  # noqa: BLE001 - htmldate raises on some malformed pages; the date is then unknown
         date = None
+    stamp = markup_timestamp(html)
+    if stamp and (date is None or stamp.startswith(date)):
+        date = stamp  # the same day, with the time the markup states
     return ExtractedPage(
         text=text,
         title=(meta.title if meta else None) or None,
@@ -43,3 +49,26 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage | None:
         sitename=(meta.sitename if meta else None) or None,
         url=(meta.url if meta else None) or url,
     )
+
+
+# Publication timestamps stated in markup: Open Graph / article meta, schema.org itemprop, JSON-LD.
+_META_TIME = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|datePublished|pubdate|publishdate|date)["'][^>]*>""",
+    re.I,
+)
+_CONTENT = re.compile(r"""content=["']([^"']+)["']""", re.I)
+_JSONLD_TIME = re.compile(r'"datePublished"\s*:\s*"([^"]+)"')
+_WITH_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
+
+
+def markup_timestamp(html: str) -> str | None:
+    """A full publication timestamp (date and time of day) stated in the page's markup, or None.
+    Only values that carry a time of day count: a bare date adds nothing to htmldate's day."""
+    head = html[:200_000]  # metadata sits in the head; never scan a huge page body
+    values = [m.group(1) for tag in _META_TIME.finditer(head) if (m := _CONTENT.search(tag.group(0)))]
+    values += _JSONLD_TIME.findall(head)
+    for value in values:
+        value = value.strip()
+        if _WITH_TIME.match(value):
+            return value
+    return None

@@ -46,7 +46,9 @@ _MONTH_DAY_YEAR = re.compile(_WEEKDAY + _MONTH.format(n="mon") + r"\s+(?P<d>\d{1
 _ISO = re.compile(r"\b(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ](?P<hh>\d{2}):(?P<mm>\d{2}))?")
 # "11/19/19 06:56 AM EST" (only when the day/month order is unambiguous)
 _SLASHED = re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{2}|(?:19|20)\d{2})\b" + _TIME, re.I)
-_TIMESTAMP_PATTERNS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _SLASHED)
+# "21.03.2026 11:05" (dotted dates are day.month.year wherever they are written)
+_DOTTED = re.compile(r"\b(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d{2})\b" + _TIME, re.I)
+_TIMESTAMP_PATTERNS = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _ISO, _DOTTED, _SLASHED)
 _PUBLISHED_CUE = re.compile(r"\b(published|posted|first published|date|released)\b", re.I)
 _UPDATED_CUE = re.compile(r"\b(updated|modified|last updated|edited)\b", re.I)
 _TZ_OFFSETS = {
@@ -330,7 +332,7 @@ def _timestamp_in(line: str) -> tuple[str, str, tuple[int, int]] | None:
             continue
         groups = match.groupdict()
         try:
-            if pattern is _ISO:
+            if pattern is _ISO or pattern is _DOTTED:
                 year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
             elif pattern is _SLASHED:
                 a, b = int(groups["a"]), int(groups["b"])
