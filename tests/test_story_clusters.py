@@ -1,0 +1,57 @@
+"""Story clustering: same-kind events kept apart by who and where, incremental runs keep story ids."""
+
+from __future__ import annotations
+
+from storyline.model import Document, PublishedDate
+from storyline.story.clusters import cluster_documents, profile, story_id_for, text_names
+
+REHAB_A = [
+    "Actress Tara Reid checked into the Promises Treatment Center in Malibu, her publicist Jack Ketsoyan told People magazine on Tuesday. Reid asked for privacy.",
+    "Tara Reid has entered rehab at Promises in Malibu. Ketsoyan said Reid's family supported the decision to check into Promises.",
+    "Reid, the American Pie star, is being treated at Promises Treatment Center, Ketsoyan told reporters outside the Malibu clinic.",
+]
+REHAB_B = [
+    "Lindsay Lohan checked into the Betty Ford Center in Rancho Mirage on Thursday to begin a court-ordered rehab stay of ninety days, her lawyer Shawn Holley said.",
+    "Lohan arrived at the Betty Ford Center late on Thursday for her court-ordered rehab stay, Holley confirmed, after a judge in Santa Monica ordered ninety days.",
+    "Judge James Dabney ordered Lindsay Lohan into rehab for ninety days; Lohan is now at the Betty Ford Center in Rancho Mirage, Holley said on Thursday.",
+]
+
+
+def _doc(doc_id: str, text: str, day: str | None = None) -> Document:
+    published = PublishedDate(value=day, precision="day" if day else "unknown", how="input-field" if day else "unknown")
+    return Document(id=doc_id, source_uri=doc_id, format="txt", raw_sha=doc_id, text=text, published=published)
+
+
+def _stories(clusterer) -> list[set[str]]:
+    return sorted((set(s.doc_ids) for s in clusterer.stories.values()), key=sorted)
+
+
+def test_two_rehab_stories_are_told_apart_by_their_people_and_places() -> None:
+    docs = [_doc(f"a{i}", t) for i, t in enumerate(REHAB_A)] + [_doc(f"b{i}", t) for i, t in enumerate(REHAB_B)]
+    interleaved = [docs[0], docs[3], docs[1], docs[4], docs[2], docs[5]]
+    clusterer = cluster_documents(profile(d) for d in interleaved)
+    assert _stories(clusterer) == [{"a0", "a1", "a2"}, {"b0", "b1", "b2"}]
+    assert "Reid" in clusterer.label(clusterer.stories[story_id_for("a0")])
+
+
+def test_adding_documents_keeps_earlier_assignments_and_ids() -> None:
+    first = [_doc("a0", REHAB_A[0]), _doc("b0", REHAB_B[0])]
+    before = cluster_documents(profile(d) for d in first)
+    previous = {d: s.id for s in before.stories.values() for d in s.doc_ids}
+    later = first + [_doc("a1", REHAB_A[1]), _doc("b1", REHAB_B[1])]
+    after = cluster_documents((profile(d) for d in later), previous)
+    assert {d: s.id for s in after.stories.values() for d in s.doc_ids if d in previous} == previous
+    assert set(after.stories) == set(before.stories)  # the new documents joined the existing stories
+    assert after.stories[previous["a0"]].doc_ids == ["a0", "a1"]
+
+
+def test_same_people_a_month_later_is_a_new_development() -> None:
+    docs = [_doc("a0", REHAB_A[0], "2008-03-04"), _doc("a1", REHAB_A[1], "2008-03-05"), _doc("a2", REHAB_A[2], "2008-04-20")]
+    clusterer = cluster_documents(profile(d) for d in docs)
+    assert _stories(clusterer) == [{"a0", "a1"}, {"a2"}]
+
+
+def test_names_are_capitalised_words_the_text_never_writes_in_lower_case() -> None:
+    tokens, full = text_names("Police said Lindsay Lohan left. The police chief said Lohan was calm.")
+    assert "lohan" in tokens and "police" not in tokens
+    assert full["Lindsay Lohan"] == 1
