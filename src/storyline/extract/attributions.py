@@ -1,0 +1,981 @@
+"""Extract stage: who said what — attributions (source, cue, content spans) and their claims.
+
+Stage ``extract.attributions`` (document stage, needs the parse) finds, in one document:
+
+- direct quotes in any quotation-mark style (straight, curly, guillemets, „low-high“, doubled
+  apostrophes), spanning sentences and paragraphs, interrupted by their cue ("It's his job," said X,
+  "He talked ..."), continued by the next quote with no cue of its own (a run of quotes);
+- indirect speech: a reporting verb with a subject and a clausal complement ("X said (that) ...",
+  "X told Reuters ...", "X denied that ...", "X believes ..."), "according to X, ...", parenthetical
+  cues ("..., the sources said"), refusals ("X declined to comment", "did not respond to requests for
+  comment");
+- the speaker, typed named / pronoun / role / anonymous / outlet / document, with pronouns, role
+  nominals and unintroduced surnames resolved to the nearest compatible named speaker;
+- the stance (asserts, denies, declines, confirms) and the reporting chain (outlet -> cited outlet or
+  document -> speaker).
+
+Then :mod:`storyline.extract.claims` turns each attribution's content, and the article's own
+unattributed reporting sentences, into claims. Everything is a pure function of the spaCy ``Doc``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.ids import record_id
+from storyline.model import Attribution, Span
+from storyline.stages import DocumentContext, document_stage
+
+# ---------------------------------------------------------------------------------------------
+# Lexicons
+
+# Reporting, cognition and intention verbs that head an attribution when they have a subject and a
+# clausal complement. Checked on PolNeAR *train* (840 articles) with
+# `python -m storyline.eval.attribution calibrate train.jsonl`: a lemma stays when, with a subject and a
+# complement, it was an annotated cue in >= CUE_RATIO_FLOOR of its (>= 5) occurrences, or it is a core
+# speech verb of news style too rare there to be measured. That removed think (0.12), know (0.13),
+# want (0.18), see (0.17), mean (0.09), feel (0.14), understand (0.10), hear (0.11), intend (0.23):
+# mostly the reporter's or a quoted speaker's turns of phrase, not attributions.
+CUE_RATIO_FLOOR = 0.25
+CUE_VERBS: frozenset[str] = frozenset(
+    """
+    say tell add write ask note report announce suggest claim state argue explain insist deny confirm
+    acknowledge admit believe hope hop warn predict promise pledge vow tweet post testify allege
+    contend assert maintain declare reply respond retort recall reveal disclose concede complain charge
+    accuse urge caution emphasize emphasise stress indicate signal agree disagree dispute reject dismiss
+    estimate expect fear worry doubt suspect conclude find show recommend propose demand call question
+    wonder remark observe point continue boast joke quip muse speculate counter reiterate repeat assure
+    inform notify threaten plan seek decline refuse hint imply reckon seem appear decide vote support
+    describe order recognize prefer offer mention endorse aim rule push request remind forget persuade
+    criticize criticise praise blame denounce blast tout mock thank defend oppose attack express cite
+    back extol slam tweet acknowledge
+    """.split()
+)
+
+# Verbs whose object (not a clause) is the content: "denied the allegations", "praised Obama's record".
+OBJECT_CUES: frozenset[str] = frozenset(
+    """
+    deny confirm reject dismiss dispute announce report acknowledge admit reveal disclose predict promise
+    pledge propose question allege describe criticize criticise praise blame denounce blast tout mock thank
+    defend oppose attack express cite back extol slam support endorse mention call recommend request
+    demand repeat reiterate
+    """.split()
+)
+
+# Verbs whose infinitive complement is the content: "hopes to ...", "declined to comment".
+INTENTION_CUES: frozenset[str] = frozenset(
+    "hope hop plan seek decline refuse promise pledge vow threaten expect seem appear decide aim prefer offer "
+    "urge ask push vote order persuade remind".split()
+)
+
+# Off: any verb with a speaker-like subject and a clause as a cue. On PolNeAR train[:60] it moved
+# attribution recall 0.53 -> 0.55 and precision 0.83 -> 0.78, content overlap F1 unchanged (0.59).
+GENERIC_CLAUSE_CUES = False
+
+# Verbs whose object is the person addressed, not what was said: "told Reuters", "urged Congress".
+ADDRESSEE_CUES: frozenset[str] = frozenset("tell ask inform notify remind persuade urge order thank assure".split())
+
+DENY_VERBS: frozenset[str] = frozenset("deny reject dismiss dispute refute contest rebut".split())
+CONFIRM_VERBS: frozenset[str] = frozenset("confirm acknowledge admit concede".split())
+DECLINE_VERBS: frozenset[str] = frozenset("decline refuse".split())
+# "did not respond to requests for comment", "would not comment", "was not available for comment"
+NO_COMMENT_VERBS: frozenset[str] = frozenset("respond comment return reply answer".split())
+
+PRONOUNS: dict[str, str] = {
+    "he": "person", "him": "person", "she": "person", "her": "person", "i": "person",
+    "they": "group", "we": "group", "it": "thing", "you": "person",
+}
+
+# Nouns that make a source a role nominal ("a Kremlin spokesman", "the press secretary").
+ROLE_NOUNS: frozenset[str] = frozenset(
+    """
+    spokesman spokeswoman spokesperson secretary minister president ambassador adviser advisor aide
+    lawyer attorney director chairman chairwoman chair chief senator governor mayor representative
+    envoy diplomat official officer leader head candidate nominee commander general judge prosecutor
+    counsel deputy premier chancellor king queen prince emperor manager executive founder owner
+    """.split()
+)
+# Role nouns that all mean "the one who speaks for": a spokesman is the press secretary introduced earlier.
+SPOKES_NOUNS: frozenset[str] = frozenset("spokesman spokeswoman spokesperson secretary".split())
+# How far before a person's name (characters) its role title may start: "the press Secretary of the President ".
+ROLE_WINDOW = 60
+# Words that make a one-word named speaker an institution, not a person.
+INSTITUTION_WORDS: frozenset[str] = frozenset(
+    "kremlin house ministry department committee government embassy council party agency office court "
+    "congress senate parliament fbi cia nsa nato un eu pentagon administration campaign union bank police "
+    "army military commission bureau duma cabinet company corporation group".split()
+)
+# Head nouns of sources that stay anonymous by design.
+ANONYMOUS_NOUNS: frozenset[str] = frozenset(
+    "source sources official officials people person aides insiders insider diplomats experts analysts "
+    "observers critics residents witnesses participants officers lawmakers members someone".split()
+)
+OUTLET_NOUNS: frozenset[str] = frozenset(
+    "newspaper paper publication outlet agency magazine channel network broadcaster daily tabloid "
+    "website site edition journal".split()
+)
+DOCUMENT_NOUNS: frozenset[str] = frozenset(
+    "document documents filing filings report statement lawsuit complaint indictment memo memorandum "
+    "email emails letter dossier transcript charge affidavit record records poll survey study data "
+    "analysis review order ruling warrant motion offense assessment cable note notes".split()
+)
+# Outlets named in news copy (a name here makes a source an outlet, and a cited outlet in the chain).
+KNOWN_OUTLETS: tuple[str, ...] = (
+    "Reuters", "Associated Press", "AP", "AFP", "Agence France-Presse", "CNN", "NBC", "NBC News", "CBS",
+    "CBS News", "ABC", "ABC News", "Fox News", "MSNBC", "BBC", "Bloomberg", "Politico", "Axios",
+    "The Washington Post", "Washington Post", "The New York Times", "New York Times", "The Wall Street Journal",
+    "Wall Street Journal", "USA Today", "The Guardian", "Guardian", "The Independent", "Financial Times",
+    "The Times", "The Post", "The Journal", "Interfax", "TASS", "RIA Novosti", "RIA", "Kommersant",
+    "Vedomosti", "Izvestia", "Der Spiegel", "Le Monde", "Breitbart", "Huffington Post", "BuzzFeed",
+    "The Hill", "NPR", "Al Jazeera", "Xinhua", "The Daily Beast", "Daily Mail", "The Telegraph",
+)
+_OUTLET_KEYS = {o.lower().removeprefix("the ") for o in KNOWN_OUTLETS}
+
+# Opening mark -> the marks that can close it.
+QUOTE_MARKS: dict[str, str] = {
+    "“": "”",
+    "„": "“”",
+    "«": "»",
+    "»": "«",
+    "‹": "›",
+    '"': '"',
+    "”": "”",  # Swedish/Finnish style ”...”
+    "「": "」",
+}
+# A quote longer than this many characters without a close is a stray mark, not a quote.
+MAX_QUOTE_CHARS = 4000
+# How far (tokens) after a quote's close the cue may sit: `"...," Peskov said Monday in a call` fits.
+CUE_WINDOW_AFTER = 8
+# How far (tokens) before a quote's open the cue may sit: `Peskov said: "..."`.
+CUE_WINDOW_BEFORE = 12
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotes
+
+
+def find_quotes(text: str) -> list[tuple[int, int]]:
+    """Character ranges of quotations (marks included), in text order.
+
+    A quote runs from an opening mark to its matching close; nested quotes of the same style are
+    counted. A quote left open at a paragraph break continues when the next paragraph opens with a
+    quotation mark (the typographic convention for multi-paragraph quotes); otherwise the open mark
+    was a stray and scanning resumes right after it.
+    """
+    quotes: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        opener = None
+        if text.startswith("''", i) and (i == 0 or not text[i - 1].isalnum()):
+            opener = "''"
+        elif ch in QUOTE_MARKS and _can_open(text, i):
+            opener = ch
+        if opener is None:
+            i += 1
+            continue
+        end = _close_quote(text, i, opener)
+        if end is None:
+            i += len(opener)
+            continue
+        quotes.append((i, end))
+        i = end
+    return quotes
+
+
+def _can_open(text: str, i: int) -> bool:
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if nxt.isspace():
+        return False
+    if text[i] in ('"', "”"):  # symmetric marks open only after a space, a bracket or a dash
+        prev = text[i - 1] if i else " "
+        return prev.isspace() or prev in "([{—–-:"
+    return True
+
+
+def _close_quote(text: str, start: int, opener: str) -> int | None:
+    closers = "''" if opener == "''" else QUOTE_MARKS[opener]
+    symmetric = opener in ('"', "”", "''")
+    depth = 1
+    i = start + len(opener)
+    limit = min(len(text), start + MAX_QUOTE_CHARS)
+    while i < limit:
+        if opener == "''":
+            if text.startswith("''", i):
+                return i + 2
+        elif text[i] in closers and not (symmetric and _can_open(text, i) and text[i - 1].isspace()):
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif not symmetric and text[i] == opener:
+            depth += 1
+        if text[i] == "\n":
+            j = i
+            while j < len(text) and text[j].isspace():
+                j += 1
+            if depth == 1 and text.startswith(opener, j):
+                i = j + len(opener)  # the quote continues into the next paragraph
+                continue
+            return None
+        i += 1
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Intermediate form
+
+
+@dataclass
+class Found:
+    """An attribution before ids and speaker resolution (token indices into the parse)."""
+
+    cue: list[Any]  # tokens
+    source: list[Any]  # tokens (may be empty)
+    content: list[tuple[int, int]]  # character ranges
+    direct: bool
+    stance: str = "asserts"
+    cited: list[str] = field(default_factory=list)
+    speaker_kind: str = "unknown"
+    speaker_name: str | None = None
+    continued_from: Found | None = None
+
+    @property
+    def anchor(self) -> int:
+        """Where the attribution sits (for 'nearest previous speaker')."""
+        starts = [t.idx for t in self.cue] + [s for s, _ in self.content]
+        return min(starts) if starts else 0
+
+
+def _subtree_tokens(tok: Any, exclude: Any = None) -> list[Any]:
+    skip = set(t.i for t in exclude.subtree) if exclude is not None else set()
+    return [t for t in tok.subtree if t.i not in skip]
+
+
+def _trim(tokens: list[Any]) -> list[Any]:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    while tokens and ((tokens[0].is_punct and tokens[0].text not in "“\"«„'‘") or tokens[0].is_space):
+        tokens = tokens[1:]
+    while tokens and ((tokens[-1].is_punct and tokens[-1].text not in "”\"»“'’)") or tokens[-1].is_space):
+        tokens = tokens[:-1]
+    while tokens and tokens[-1].dep_ == "cc":
+        tokens = tokens[:-1]
+    return tokens
+
+
+def _drop_dateline(tokens: list[Any]) -> list[Any]:
+    """Content never starts with a dateline ("INTERFAX.RU — ...", "WASHINGTON (Reuters) - ...")."""
+    for k, t in enumerate(tokens[:8]):
+        if t.text in ("—", "–", "-") and all(x.pos_ in ("PROPN", "PUNCT", "NUM") or x.is_upper for x in tokens[:k]):
+            return tokens[k + 1 :]
+    return tokens
+
+
+def _ranges(tokens: list[Any]) -> list[tuple[int, int]]:
+    """Contiguous character ranges covering ``tokens`` (gaps in token indices split ranges)."""
+    out: list[tuple[int, int]] = []
+    prev = None
+    for t in sorted(tokens, key=lambda t: t.i):
+        if prev is not None and t.i == prev.i + 1:
+            out[-1] = (out[-1][0], t.idx + len(t.text))
+        else:
+            out.append((t.idx, t.idx + len(t.text)))
+        prev = t
+    return out
+
+
+def _subject(verb: Any) -> list[Any]:
+    """The verb's subject tokens; participles and conjoined verbs borrow their head's subject."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+    if subjects:
+        # the parser can hang a headline's subject on the body's verb too: take the nearest, on its line
+        lo, hi = _line(verb)
+        c = min(subjects, key=lambda c: (not lo <= c.idx < hi, abs(c.i - verb.i)))
+        return _trim([t for t in c.subtree if lo <= t.idx < hi])
+    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis", "acl") and verb.head is not verb:
+        # "X endorsed Cruz, saying ..." / "X said ... and added ...": the head's subject speaks
+        if verb.dep_ != "conj" and verb.tag_ not in ("VBG",):
+            return []
+        return _subject(verb.head)
+    return []
+
+
+def _line(tok: Any) -> tuple[int, int]:
+    """Character range of the line (paragraph) holding the token."""
+    text = tok.doc.text
+    lo = text.rfind("\n", 0, tok.idx) + 1
+    hi = text.find("\n", tok.idx)
+    return lo, (len(text) if hi < 0 else hi)
+
+
+def _cue_tokens(verb: Any) -> list[Any]:
+    toks = [verb]
+    for c in verb.lefts:
+        if c.dep_ in ("aux", "auxpass", "neg") and c.i >= verb.i - 3:
+            toks.append(c)
+    for c in verb.rights:
+        if c.dep_ == "prt":
+            toks.append(c)
+    toks = sorted(toks, key=lambda t: t.i)
+    # only the contiguous run ending at the verb (plus particle)
+    run = [verb]
+    for t in reversed([t for t in toks if t.i < verb.i]):
+        if t.i == run[0].i - 1:
+            run.insert(0, t)
+    run += [t for t in toks if t.i > verb.i]
+    return run
+
+
+def _negated(tok: Any) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def _in_ranges(pos: int, ranges: Iterable[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+def _is_cue_verb(tok: Any) -> bool:
+    return tok.pos_ in ("VERB", "AUX") and tok.lemma_.lower() in CUE_VERBS
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding attributions
+
+
+def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
+    """Attach quotes to cues next to them; continue cue-less quotes with the previous attribution.
+
+    Order matters: a cue right after the quote wins (`"B," said Y`); then a quote that follows the
+    previous attribution with nothing but punctuation between is its second half (`"A," said X, "B"`,
+    `"A," he said. "B"`); then a cue before it (`X said: "B"`); then a quote opening the paragraph after
+    a quote continues that speaker's run."""
+    text = doc.text
+    found: list[Found] = []
+    last: Found | None = None
+    for qs, qe in quotes:
+        qtoks = [t for t in doc if qs <= t.idx < qe]
+        if not qtoks:
+            continue
+        attached = _cue_after(doc, qtoks[-1].i + 1, qs, qe)
+        if attached is None and last is not None and last.direct:
+            last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+            gap = text[last_end:qs] if last_end <= qs else "x"
+            if not re.search(r"\w", gap) and "\n" not in gap:
+                last.content.append((qs, qe))
+                continue
+        if attached is None:
+            attached = _cue_before(doc, qtoks[0].i - 1, qs, qe)
+        if attached is not None:
+            verb, subj = attached
+            item = Found(cue=_cue_tokens(verb) if verb.text != ":" else [verb], source=subj, content=[(qs, qe)], direct=True)
+            item.stance = _stance(verb, None)
+            item.cited = _cited(verb)
+            found.append(item)
+            last = item
+            continue
+        if last is not None and last.direct and _starts_paragraph(text, qs):
+            last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+            if last_end <= qs and not re.search(r"\w", text[last_end:qs]):
+                item = Found(cue=[], source=[], content=[(qs, qe)], direct=True, continued_from=last)
+                found.append(item)
+                last = item
+                continue
+        # a quote with no cue of its own: a partial quote inside reported speech, or a scare quote
+    return found
+
+
+def _cited(verb: Any) -> list[str]:
+    """Outlets a speaker talked to: "told Reuters", "told NBC News", "said in an interview with CNN"."""
+    out = []
+    if verb.lemma_.lower() == "tell":
+        for c in verb.children:
+            if c.dep_ in ("dative", "dobj", "iobj"):
+                name = _outlet_name(c)
+                if name:
+                    out.append(name)
+    return out
+
+
+def _starts_paragraph(text: str, pos: int) -> bool:
+    before = text[:pos].rstrip(" \t")
+    return not before or before.endswith("\n")
+
+
+def _cue_after(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | None:
+    """A cue right after the quote: `"...," said X` / `"...," X said Monday` / `"..." – he said`.
+
+    The cue clause must start right after the quote (its subject or its verb first), so a partial
+    quote inside reported speech (`... "to refrain," and that he didn't recall ...`) is not taken."""
+    j = i
+    while j < len(doc) and (doc[j].is_punct or doc[j].is_space) and doc[j].text not in ".!?" and j - i < 3:
+        if "\n" in doc[j].text:
+            return None
+        j += 1
+    if j >= len(doc) or doc[j].text in (".", "!", "?") or doc[j].dep_ in ("cc", "mark"):
+        return None
+    for k in range(j, min(len(doc), j + CUE_WINDOW_AFTER)):
+        tok = doc[k]
+        if tok.text in ("“", '"', "«", "„", ".", "!", "?") or "\n" in tok.text:
+            break
+        if not _is_cue_verb(tok):
+            continue
+        subj = [t for t in _subject(tok) if not qs <= t.idx < qe]
+        if not subj:
+            subj = _inverted_subject(tok)
+        if not subj:
+            return None
+        # the clause must begin where the quote ends: with the verb, or with its subject
+        inside = {t.i for t in subj}
+        if tok.i != j and not (
+            subj[0].i == j and all(m in inside or doc[m].pos_ in ("ADV", "AUX", "PART", "PUNCT") for m in range(j, tok.i))
+        ):
+            return None
+        return tok, subj
+    return None
+
+
+def _inverted_subject(verb: Any) -> list[Any]:
+    """The speaker named after the verb in `"...," said X`."""
+    for c in verb.rights:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "npadvmod", "appos", "dative", "oprd") and c.pos_ in ("PROPN", "NOUN", "PRON"):
+            return _trim([t for t in c.subtree if "\n" not in t.text and t.i < _sentence_end(verb)])
+    nxt = verb.i + 1
+    for chunk in verb.doc.noun_chunks:
+        if chunk.start == nxt:
+            return list(chunk)
+    return []
+
+
+def _trailing_speaker(verb: Any) -> list[Any]:
+    """`said in an interview with CNN, the press secretary Dmitry Peskov.`: the phrase after the last comma."""
+    doc = verb.doc
+    end = _sentence_end(verb)
+    tail = []
+    for k in range(verb.i + 1, end):
+        if "\n" in doc[k].text:
+            break
+        tail.append(doc[k])
+    commas = [k for k, t in enumerate(tail) if t.text == ","]
+    if not commas:
+        return []
+    phrase = _trim(tail[commas[-1] + 1 :])
+    if phrase and any(t.pos_ in ("PROPN", "NOUN") for t in phrase) and not any(t.pos_ == "VERB" for t in phrase):
+        return phrase
+    return []
+
+
+def _sentence_end(tok: Any) -> int:
+    return tok.sent.end
+
+
+def _cue_before(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | None:
+    """A cue right before the quote, ending in a colon or comma: `Peskov said: "..."`."""
+    if i < 0:
+        return None
+    j = i
+    while j >= 0 and doc[j].is_space:
+        j -= 1
+    if j < 0 or doc[j].text not in (":", ",", "—", "–", "-"):
+        return None
+    for k in range(j - 1, max(-1, j - 1 - CUE_WINDOW_BEFORE), -1):
+        tok = doc[k]
+        if "\n" in tok.text or tok.text in (".", "!", "?", "”", '"', "»"):
+            break
+        if _is_cue_verb(tok):
+            subj = _subject(tok)
+            if subj:
+                return tok, subj
+    if doc[j].text == ":" and j > 0 and doc[j - 1].ent_type_ == "PERSON":
+        # "... Republican pollster Daron Shaw: “...”" — the colon is the cue, the person before it speaks
+        k = j - 1
+        while k > 0 and doc[k - 1].ent_type_ == "PERSON" and "\n" not in doc[k - 1].text:
+            k -= 1
+        return doc[j], [doc[m] for m in range(k, j)]
+    return None
+
+
+def _stance(verb: Any, content_root: Any) -> str:
+    lemma = verb.lemma_.lower()
+    if lemma in DECLINE_VERBS:
+        return "declines"
+    if lemma in DENY_VERBS:
+        return "declines" if _negated(verb) else "denies"
+    if lemma in CONFIRM_VERBS:
+        return "denies" if _negated(verb) else "confirms"
+    if content_root is not None and _negated(content_root):
+        return "denies"
+    return "asserts"
+
+
+def _content_root(verb: Any) -> tuple[Any, Any] | None:
+    """(root token of the content, token to exclude from its subtree) for an indirect cue."""
+    lemma = verb.lemma_.lower()
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if comps:
+        return comps[-1], None
+    if lemma in INTENTION_CUES:
+        xs = [c for c in verb.children if c.dep_ == "xcomp"]
+        if xs:
+            return xs[0], None
+    complements = [c for c in verb.children if c.dep_ in ("oprd", "xcomp", "attr")]
+    objs = [c for c in verb.children if c.dep_ == "dobj"]
+    if lemma in ("call", "label", "brand", "dub", "describe") and objs and complements:
+        return objs[0], None  # "calling him a total stiff": the object and its predicate, see _indirect
+    if lemma not in ADDRESSEE_CUES:
+        if objs:
+            return objs[0], None
+    # parenthetical cue: "Flynn discussed sanctions, the Post said" parsed with the cue hanging off it
+    if verb.dep_ in ("parataxis", "advcl", "ccomp") and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        left = min(t.i for t in verb.subtree)
+        has_own = any(c.dep_ in ("mark", "dobj", "ccomp", "xcomp") for c in verb.children)
+        if left > 0 and verb.doc[left - 1].text in (",", "—", "–") and not has_own:
+            return verb.head, verb
+    return None
+
+
+def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> list[Found]:
+    found: list[Found] = []
+    for tok in doc:
+        if tok.i in used_cues or _in_ranges(tok.idx, quotes):
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma == "accord" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            item = _according_to(tok)
+            if item:
+                found.append(item)
+            continue
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if lemma in NO_COMMENT_VERBS and _negated(tok) and "comment" in {t.lower_ for t in tok.subtree}:
+            subj = _subject(tok)
+            if subj:
+                rest = [t for t in tok.rights if t.dep_ in ("prep", "dobj", "xcomp", "acomp")]
+                content = _trim([t for r in rest for t in r.subtree])
+                found.append(Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False, stance="declines"))
+            continue
+        if lemma not in CUE_VERBS:
+            # an unlisted verb still reports when a speaker-like subject holds a clause ("X warned/
+            # lamented/acknowledged that ...")
+            if GENERIC_CLAUSE_CUES and any(c.dep_ == "ccomp" for c in tok.children) and _speaker_like(_subject(tok)):
+                comp = [c for c in tok.children if c.dep_ == "ccomp"][-1]
+                content = _trim(list(comp.subtree))
+                if len(content) >= 3:
+                    found.append(Found(cue=_cue_tokens(tok), source=_subject(tok), content=_ranges(content), direct=False, stance=_stance(tok, comp)))
+            continue
+        inverted = _inverted_clause(tok)
+        subj = _subject(tok)
+        if inverted is not None or not subj or subj[0].i > tok.i:
+            if inverted is not None:
+                isubj, icontent = inverted
+                item = Found(cue=_cue_tokens(tok), source=isubj, content=_ranges(icontent), direct=False)
+                item.stance = _stance(tok, tok.head if tok.head.i < tok.i else None)
+                found.append(item)
+            continue
+        root = _content_root(tok)
+        if root is None:
+            continue
+        croot, exclude = root
+        content = _trim(_subtree_tokens(croot, exclude))
+        if croot.dep_ == "dobj":  # "called him a total stiff": the object with its predicate
+            content = _trim(content + [t for c in tok.children if c.dep_ in ("oprd", "xcomp", "attr") for t in c.subtree])
+        if exclude is not None:  # drop the subject of a parenthetical cue if it sits inside
+            content = _trim([t for t in content if t.i not in {s.i for s in subj}])
+        if not content or (len(content) < 2 and lemma not in DECLINE_VERBS):
+            continue
+        item = Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False)
+        item.stance = _stance(tok, croot if exclude is None or True else None)
+        item.cited = _cited(tok)
+        # content that is wholly one attached quote was already taken by the direct pass
+        found.append(item)
+    return found
+
+
+def _inverted_clause(verb: Any) -> tuple[list[Any], list[Any]] | None:
+    """`<content>, said the sources.` — a cue after a comma with its speaker after it: (source, content)."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head is verb:
+        k -= 1
+    if k < 1 or doc[k].text not in (",", "—", "–"):
+        return None
+    if any(c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i for c in verb.children):
+        return None
+    subj = _trailing_speaker(verb) or _inverted_subject(verb)
+    if not subj or subj[0].i <= verb.i:
+        return None
+    sent = verb.sent
+    content = _drop_dateline(_trim([t for t in sent if t.i < k]))
+    if len(content) < 3:
+        return None
+    return subj, content
+
+
+def _speaker_like(source: list[Any]) -> bool:
+    """Whether a subject can be a speaker: a person, organisation, personal pronoun or a speaking noun."""
+    if not source:
+        return False
+    if len(source) == 1 and source[0].lower_ in ("he", "she", "they", "i", "we"):
+        return True
+    inside = {t.i for t in source}
+    head = next((t for t in source if t.head.i not in inside or t.head is t), source[-1])
+    if head.ent_type_ in ("PERSON", "ORG", "NORP") or head.lemma_.lower() in ROLE_NOUNS | ANONYMOUS_NOUNS | OUTLET_NOUNS:
+        return True
+    return False
+
+
+def _according_to(tok: Any) -> Found | None:
+    to = tok.doc[tok.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    if not objs:
+        return None
+    source = _trim(list(objs[0].subtree))
+    head = tok.head
+    if head is tok or head.i == tok.i:
+        return None
+    # the clause the phrase modifies, without the phrase itself
+    clause = head
+    while clause.dep_ not in ("ROOT",) and clause.head is not clause and clause.dep_ in ("prep", "advmod", "npadvmod"):
+        clause = clause.head
+    content = _trim([t for t in clause.sent if t.i not in {x.i for x in tok.subtree}])
+    if len(content) < 3:
+        return None
+    return Found(cue=[tok, to], source=source, content=_ranges(content), direct=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers
+
+
+def _person_ents(doc: Any) -> list[Any]:
+    return [e for e in doc.ents if e.label_ == "PERSON"]
+
+
+def _outlet_name(tok_or_span: Any) -> str | None:
+    text = _span_text(tok_or_span)
+    key = text.lower().removeprefix("the ").strip()
+    if key in _OUTLET_KEYS:
+        return text[4:] if text.lower().startswith("the ") and key not in ("post", "journal", "times") else text
+    for o in sorted(_OUTLET_KEYS, key=len, reverse=True):
+        if len(o) > 3 and re.search(rf"\b{re.escape(o)}\b", key):
+            for name in KNOWN_OUTLETS:
+                if name.lower().removeprefix("the ") == o:
+                    return name
+    return None
+
+
+def _span_text(obj: Any) -> str:
+    if hasattr(obj, "subtree") and not hasattr(obj, "start_char"):
+        toks = list(obj.subtree)
+        return obj.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    return obj.text
+
+
+def _classify(doc: Any, source: list[Any]) -> tuple[str, str | None]:
+    """(speaker_kind, name as written) for a source span."""
+    if not source:
+        return "unknown", None
+    s, e = source[0].idx, source[-1].idx + len(source[-1].text)
+    text = doc.text[s:e]
+    low = text.lower()
+    inside = {x.i for x in source}
+    heads = [t for t in source if t.head.i not in inside or t.head is t]
+    head = heads[0] if heads else source[-1]
+    hl = head.lemma_.lower()
+    persons = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start_char >= s and ent.end_char <= e]
+    if len(source) == 1 and source[0].lower_ in PRONOUNS:
+        return "pronoun", None
+    if head.pos_ != "PROPN" and ("familiar with" in low or hl in ANONYMOUS_NOUNS or head.lower_ in ANONYMOUS_NOUNS):
+        return "anonymous", None
+    if persons:
+        return "named", persons[-1].text
+    outlet = _outlet_name(_FakeSpan(text))
+    if outlet:
+        return "outlet", outlet
+    if hl in OUTLET_NOUNS:
+        return "outlet", None
+    if hl in DOCUMENT_NOUNS:
+        return "document", text
+    if hl in ROLE_NOUNS:
+        if head.tag_ in ("NNS", "NNPS"):
+            return "anonymous", None
+        return "role", text
+    orgs = [ent for ent in doc.ents if ent.label_ in ("ORG", "GPE", "NORP") and ent.start_char >= s and ent.end_char <= e]
+    if orgs:
+        return "named", orgs[-1].text
+    if head.pos_ == "PROPN":
+        return "named", text
+    return "unknown", text
+
+
+@dataclass(frozen=True)
+class _FakeSpan:
+    text: str
+
+
+def _full_name(doc: Any, name: str) -> str:
+    """The longest person name in the document that ends with ``name`` ("Peskov" -> "Dmitry Peskov")."""
+    last = name.split()[-1].lower()
+    best = name
+    for ent in _person_ents(doc):
+        toks = ent.text.split()
+        if toks and toks[-1].lower() == last and len(ent.text) > len(best) and len(toks) <= 4:
+            best = ent.text
+    return best
+
+
+def _introduced(doc: Any, name: str, at: int) -> bool:
+    """Whether a one-word name appears anywhere in the document other than at ``at``."""
+    pattern = re.compile(rf"\b{re.escape(name)}\b")
+    return any(m.start() != at for m in pattern.finditer(doc.text))
+
+
+def _resolve(doc: Any, found: list[Found]) -> None:
+    """Fill speaker_kind and speaker_name; pronouns, roles and stray surnames take the nearest named speaker."""
+    found.sort(key=lambda f: f.anchor)
+    named_so_far: list[tuple[int, str, str]] = []  # (position, kind-of-name, name)
+    unintroduced: list[Found] = []
+    for item in found:
+        if item.continued_from is not None and not item.source:
+            prev = item.continued_from
+            item.speaker_kind, item.speaker_name = prev.speaker_kind, prev.speaker_name
+            item.stance = item.stance
+            continue
+        kind, name = _classify(doc, item.source)
+        pos = item.anchor
+        if item.source:
+            pos = item.source[0].idx
+        if kind == "named" and name is not None:
+            is_person = _looks_like_person(doc, name)
+            if is_person:
+                full = _full_name(doc, name)
+                if len(full.split()) == 1 and not _introduced(doc, full, item.source[0].idx if item.source else -1):
+                    # A bare surname the article never introduces (no full name, no other mention) is
+                    # not how news copy names a new speaker; it is a mangled rendering of the name
+                    # (machine translation) — take the speaker of the preceding attribution (or, in a
+                    # headline, the first named speaker of the article).
+                    prev = _nearest(named_so_far, pos, "person")
+                    if prev is None:
+                        unintroduced.append(item)
+                    else:
+                        full = prev
+                name = full
+            item.speaker_kind, item.speaker_name = "named", name
+            named_so_far.append((pos, "person" if is_person else "org", name))
+            continue
+        if kind == "pronoun":
+            word = item.source[0].lower_
+            want = PRONOUNS[word]
+            resolved = None
+            if want == "person":
+                # the nearest of: the previous named speaker, the previous person who was a subject
+                resolved = _nearest_person(doc, named_so_far, pos)
+            elif want == "group":
+                resolved = _nearest(named_so_far, pos, "org")
+            item.speaker_kind, item.speaker_name = "pronoun", resolved
+            continue
+        if kind == "role":
+            resolved = _role_match(doc, named_so_far, item, pos)
+            item.speaker_kind, item.speaker_name = "role", resolved or name
+            continue
+        item.speaker_kind, item.speaker_name = kind, name
+    for item in unintroduced:
+        later = [n for p, k, n in named_so_far if p > item.anchor and k == "person" and n != item.speaker_name]
+        if later and len(later[0].split()) > 1:
+            item.speaker_name = later[0]
+
+
+def _looks_like_person(doc: Any, name: str) -> bool:
+    """Whether a named speaker is a person. The small pipeline often tags a lone surname ORG
+    ("Medvedchuk denied ..."), so a one-word ORG counts as a person unless it is an institution word."""
+    labels = {e.label_ for e in doc.ents if e.text == name}
+    if "PERSON" in labels:
+        return True
+    if labels & {"GPE", "NORP", "FAC", "LOC"}:
+        return False
+    words = name.lower().split()
+    if any(w in INSTITUTION_WORDS for w in words) or _outlet_name(_FakeSpan(name)):
+        return False
+    return not ("ORG" in labels and len(words) > 1)
+
+
+def _nearest(named: list[tuple[int, str, str]], pos: int, kind: str) -> str | None:
+    for p, k, name in reversed(named):
+        if p < pos and k == kind:
+            return name
+    return None
+
+
+def _nearest_person(doc: Any, named: list[tuple[int, str, str]], pos: int) -> str | None:
+    speaker = next(((p, n) for p, k, n in reversed(named) if p < pos and k == "person"), None)
+    subject = None
+    for ent in _person_ents(doc):
+        if ent.end_char <= pos and ent.root.dep_ in ("nsubj", "nsubjpass"):
+            subject = (ent.start_char, _full_name(doc, ent.text))
+    options = [o for o in (speaker, subject) if o is not None]
+    if not options:
+        return _nearest_person_mention(doc, pos)
+    return max(options)[1]
+
+
+def _nearest_person_mention(doc: Any, pos: int) -> str | None:
+    best = None
+    for ent in _person_ents(doc):
+        if ent.end_char <= pos:
+            best = ent
+    return _full_name(doc, best.text) if best is not None else None
+
+
+def _role_class(word: str) -> str:
+    return "spokesperson" if word in SPOKES_NOUNS else word
+
+
+def _role_match(doc: Any, named: list[tuple[int, str, str]], item: Found, pos: int) -> str | None:
+    """The named speaker introduced with a role of the same kind ("press secretary ... Dmitry Peskov"
+    for "a Kremlin spokesman"), nearest first; None when no earlier speaker carried such a role."""
+    classes = {_role_class(t.lower_) for t in item.source if t.lower_ in ROLE_NOUNS}
+    if not classes:
+        return None
+    speakers = {n for p, _, n in named if p < pos}
+    best = None
+    for ent in _person_ents(doc):
+        if ent.start_char >= pos:
+            break
+        window = doc.text[max(0, ent.start_char - ROLE_WINDOW) : ent.start_char].lower()
+        window = re.split(r"[.,;:()“”\"\n]", window)[-1]
+        # the introduction's own title is its first role word ("press secretary of the president")
+        words = [_role_class(w) for w in re.findall(r"[a-z]+", window) if w in ROLE_NOUNS]
+        candidate = _full_name(doc, ent.text)
+        if words and words[0] in classes and candidate in speakers:
+            best = candidate
+    return best
+
+
+def _chains(doc: Any, found: list[Found], outlet: str | None) -> dict[int, tuple[str, ...]]:
+    """Reporting chains: outlet -> cited outlets/documents whose content holds the cue -> speaker."""
+    chains: dict[int, tuple[str, ...]] = {}
+    carriers = [f for f in found if f.speaker_kind in ("outlet", "document") and f.speaker_name]
+    for idx, item in enumerate(found):
+        chain: list[str] = [outlet] if outlet else []
+        where = item.cue[0].idx if item.cue else (item.content[0][0] if item.content else 0)
+        for carrier in carriers:
+            if carrier is item:
+                continue
+            same_sentence = bool(item.cue and carrier.cue) and item.cue[0].sent.start == carrier.cue[0].sent.start
+            if any(s <= where < e for s, e in carrier.content) or (same_sentence and carrier.cue[0].i > item.cue[0].i):
+                chain.append(carrier.speaker_name or "")
+        chain.extend(item.cited)
+        if item.speaker_name:
+            chain.append(item.speaker_name)
+        dedup: list[str] = []
+        for link in chain:
+            if link and (not dedup or dedup[-1].lower() != link.lower()):
+                dedup.append(link)
+        chains[idx] = tuple(dedup)
+    return chains
+
+
+_HEADLINE_COLON = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}): +(\S.*\S)\s*$", re.MULTILINE)
+
+
+def _headline_colons(doc: Any) -> list[Found]:
+    """`Peskov: talks on sanctions were not held` — a line that opens with a name and a colon."""
+    found = []
+    for m in _HEADLINE_COLON.finditer(doc.text):
+        name = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
+        colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
+        if name is None or colon is None or any(t.like_num for t in name):
+            continue
+        found.append(Found(cue=list(colon), source=list(name), content=[(m.start(2), m.end(2))], direct=False))
+    return found
+
+
+def find_attributions(doc: Any, doc_id: str, outlet: str | None = None) -> list[Attribution]:
+    """Every attribution in a parsed document (spaCy ``Doc``), in text order."""
+    text = doc.text
+    quotes = find_quotes(text)
+    direct = _direct(doc, quotes)
+    used = {t.i for f in direct for t in f.cue}
+    attached_quotes = [r for f in direct for r in f.content]
+    indirect = [
+        f
+        for f in _indirect(doc, quotes, used)
+        # a cue whose content is exactly an attached quote was found by the direct pass
+        if not any(_overlap(r, q) for r in f.content for q in attached_quotes if _covers(q, r))
+    ]
+    found = [f for f in (_clip_to_paragraph(text, f) for f in direct + indirect) if f is not None]
+    taken = {t.i for f in found for t in f.source}
+    found += [f for f in _headline_colons(doc) if not any(t.i in taken for t in f.source)]
+    _resolve(doc, found)
+    chains = _chains(doc, found, outlet)
+    out: list[Attribution] = []
+    for idx, item in enumerate(found):
+        cue = _span(doc_id, text, item.cue[0].idx, item.cue[-1].idx + len(item.cue[-1].text)) if item.cue else None
+        source = _span(doc_id, text, item.source[0].idx, item.source[-1].idx + len(item.source[-1].text)) if item.source else None
+        content = tuple(_span(doc_id, text, s, e) for s, e in sorted(item.content))
+        aid = record_id("a", doc_id, cue.start if cue else -1, *(c.start for c in content))
+        out.append(
+            Attribution(
+                id=aid, doc_id=doc_id, cue=cue, content=content, source=source, speaker_name=item.speaker_name,
+                speaker_kind=item.speaker_kind, direct=item.direct, stance=item.stance, reported_by=chains[idx],  # type: ignore[arg-type]
+            )
+        )
+    out.sort(key=lambda a: (a.content[0].start if a.content else (a.cue.start if a.cue else 0)))
+    return out
+
+
+def _clip_to_paragraph(text: str, item: Found) -> Found | None:
+    """Keep an indirect attribution's source and content inside its cue's paragraph (headlines,
+    captions and bylines sit on lines of their own and the parser happily runs across them)."""
+    if not item.cue:
+        return item
+    at = item.cue[0].idx
+    lo = text.rfind("\n", 0, at) + 1
+    hi = text.find("\n", at)
+    hi = len(text) if hi < 0 else hi
+    item.source = [t for t in item.source if lo <= t.idx < hi]
+    if item.direct:
+        return item
+    if not item.source:
+        return None
+    clipped = []
+    for s, e in item.content:
+        s, e = max(s, lo), min(e, hi)
+        while s < e and (text[s].isspace() or text[s] in ",;:—–-"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in ",;:—–-."):
+            e -= 1
+        if e > s:
+            clipped.append((s, e))
+    if not clipped:
+        return None
+    item.content = clipped
+    return item
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _covers(q: tuple[int, int], r: tuple[int, int]) -> bool:
+    """Whether quote ``q`` makes up most of content range ``r`` (then ``r`` is that quote)."""
+    inter = min(q[1], r[1]) - max(q[0], r[0])
+    return inter > 0.6 * (r[1] - r[0])
+
+
+def _span(doc_id: str, text: str, start: int, end: int) -> Span:
+    return Span(doc_id, start, end, text[start:end])
+
+
+# Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
+# from the parse, and linked to entities by resolve.propositions).
+@document_stage("extract.attributions", "1", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
+    """Document stage: attributions (who said what) and the claims they and the article make."""
+    from storyline.extract.claims import claims_for_document
+
+    document = ctx.document
+    attributions = find_attributions(ctx.parsed, document.id, document.outlet)
+    yield from attributions
+    yield from claims_for_document(ctx.parsed, document, attributions, ctx.records.get("timex", []))

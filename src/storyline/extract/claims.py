@@ -1,0 +1,250 @@
+"""Extract stage (part of ``extract.attributions``): claims — propositions stated in a document.
+
+Two sources of claims:
+- the content of every attribution ("Peskov said Flynn and Kislyak had not discussed sanctions"),
+  held by the speaker, with the speaker's stance;
+- the article's own reporting sentences that no attribution covers, held by the outlet.
+
+Each claim is normalised from the dependency parse into subject, predicate (lemma), object or
+complement, polarity (negation), modality (asserted, reported, alleged, confirmed, denied, possible),
+time (a timex in the clause, if the timex stage ran) and participants (the named people,
+organisations and places in it, pronoun subjects resolved to the nearest person named before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from storyline.ids import record_id
+from storyline.model import Attribution, Claim, Document
+
+# Cue lemma -> modality of what the cue reports.
+MODALITY_OF_CUE: dict[str, str] = {
+    **{v: "reported" for v in "report write publish tweet post".split()},
+    **{v: "alleged" for v in "allege claim accuse charge contend".split()},
+    **{v: "confirmed" for v in "confirm acknowledge admit concede".split()},
+    **{v: "denied" for v in "deny reject dismiss dispute refute contest rebut".split()},
+    **{v: "possible" for v in "believe think suspect hope fear expect guess speculate wonder".split()},
+}
+HEDGES = frozenset("may might could possibly perhaps reportedly allegedly likely probably".split())
+NEGATORS = frozenset("no never nothing nobody none neither nor".split())
+# Claims longer than this (characters) are cut to their sentence: a 6-sentence quote is 6 claims.
+MAX_CLAIMS_PER_ATTRIBUTION = 6
+PARTICIPANT_LABELS = ("PERSON", "ORG")  # places are too generic to identify a proposition
+# An unattributed sentence becomes an outlet claim only when it names someone: the rest is colour.
+MIN_OUTLET_CLAIM_TOKENS = 5
+
+
+def _text(doc: Any, tokens: list[Any]) -> str:
+    if not tokens:
+        return ""
+    toks = sorted(tokens, key=lambda t: t.i)
+    return doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+
+
+def _phrase(tok: Any, limit: int = 12) -> str:
+    toks = [t for t in tok.subtree if not t.is_punct or t.text in "-'’"]
+    return _text(tok.doc, toks[:limit])
+
+
+def _negative(root: Any) -> bool:
+    """Whether the clause headed by ``root`` is negated (not, never, no X, nothing ...)."""
+    for c in root.children:
+        if c.dep_ == "neg" or c.lower_ in ("never",):
+            return True
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and (
+            c.lower_ in NEGATORS or any(d.dep_ == "det" and d.lower_ == "no" for d in c.children)
+        ):
+            return True
+    # "could not have been connected": the negation may sit on an auxiliary chain
+    return any(c.dep_ in ("aux", "auxpass") and any(g.dep_ == "neg" for g in c.children) for c in root.children)
+
+
+def _clause_parts(root: Any) -> tuple[str, str, str | None]:
+    """(subject, predicate lemma, object/complement) of the clause headed by ``root``."""
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl")), None)
+    predicate = root.lemma_.lower()
+    obj = None
+    for dep in ("dobj", "attr", "acomp", "xcomp", "ccomp", "oprd"):
+        obj = next((c for c in root.children if c.dep_ == dep), None)
+        if obj is not None:
+            break
+    if obj is None:
+        prep = next((c for c in root.children if c.dep_ in ("prep", "agent")), None)
+        if prep is not None:
+            obj = prep
+    subject = _phrase(subj) if subj is not None and subj.dep_ != "expl" else ""
+    if subj is not None and subj.dep_ == "expl" and obj is not None and obj.dep_ == "attr":
+        # existential: "there have not been any talks" -> predicate "talk"
+        predicate = obj.lemma_.lower()
+        subject, obj = "", None
+    elif predicate == "be" and obj is not None and obj.dep_ in ("attr", "acomp"):
+        predicate = "be " + obj.lemma_.lower()
+    return subject, predicate, _phrase(obj) if obj is not None else None
+
+
+def _participants(doc: Any, start: int, end: int, root: Any) -> tuple[str, ...]:
+    names: list[str] = []
+    for ent in doc.ents:
+        if ent.start_char >= start and ent.end_char <= end and ent.label_ in PARTICIPANT_LABELS:
+            names.append(ent.text)
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None and subj.lower_ in ("he", "she"):
+        person = None
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.end_char <= subj.idx:
+                person = ent.text
+        if person:
+            names.append(person)
+    seen: list[str] = []
+    for n in names:
+        if n not in seen:
+            seen.append(n)
+    return tuple(seen)
+
+
+def _modality(root: Any, cue_lemma: str | None, default: str) -> str:
+    if any(c.lower_ in HEDGES for c in root.children) or any(c.lower_ == "whether" for c in root.children):
+        return "possible"
+    if cue_lemma and cue_lemma in MODALITY_OF_CUE:
+        return MODALITY_OF_CUE[cue_lemma]
+    return default
+
+
+def _time(timexes: Iterable[Any], start: int, end: int) -> str | None:
+    for t in timexes:
+        if getattr(t, "start", -1) >= start and getattr(t, "end", 10**12) <= end:
+            return getattr(t, "value", None)
+    return None
+
+
+def _roots_in(doc: Any, start: int, end: int) -> list[Any]:
+    """Clause heads within [start, end): tokens whose head lies outside the range (verbs preferred)."""
+    toks = [t for t in doc if start <= t.idx < end and not t.is_punct and not t.is_space]
+    inside = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
+    # a multi-sentence quote: each sentence's root is a clause of its own; within a sentence the
+    # head of the largest piece is the clause (not a stray subject or modifier the parse let out)
+    best: dict[int, Any] = {}
+    for t in roots:
+        if t.pos_ not in ("VERB", "AUX"):
+            continue
+        size = sum(1 for x in t.subtree if x.i in inside)
+        key = t.sent.start
+        if key not in best or size > best[key][0]:
+            best[key] = (size, t)
+    verbs = [t for _, t in best.values()]
+    return sorted(verbs, key=lambda t: t.i) or roots[:1]
+
+
+def _clause_extent(root: Any, start: int, end: int) -> tuple[int, int]:
+    """The clause's character extent: its subtree, inside [start, end), its sentence and its line."""
+    text = root.doc.text
+    lo = max(start, text.rfind("\n", 0, root.idx) + 1)
+    hi = text.find("\n", root.idx)
+    hi = min(end, len(text) if hi < 0 else hi)
+    toks = [t for t in root.subtree if lo <= t.idx < hi]
+    sent = root.sent
+    toks = [t for t in toks if sent.start <= t.i < sent.end] or [root]
+    while len(toks) > 1 and toks[0].dep_ == "mark" and toks[0].head.i == root.i:
+        toks = toks[1:]  # "that Flynn discussed ..." -> "Flynn discussed ..."
+    while len(toks) > 1 and (toks[-1].is_punct or toks[-1].is_space):
+        toks = toks[:-1]
+    while len(toks) > 1 and (toks[0].is_punct or toks[0].is_space):
+        toks = toks[1:]
+    return toks[0].idx, toks[-1].idx + len(toks[-1].text)
+
+
+def _cue_lemma(doc: Any, attribution: Attribution) -> str | None:
+    if attribution.cue is None:
+        return None
+    for t in doc:
+        if attribution.cue.start <= t.idx < attribution.cue.end and t.pos_ in ("VERB", "AUX"):
+            return t.lemma_.lower()
+    return attribution.cue.text.lower().split()[0] if attribution.cue.text else None
+
+
+def claims_for_attribution(doc: Any, document: Document, attribution: Attribution, timexes: Iterable[Any] = ()) -> list[Claim]:
+    """The claims an attribution's content makes, held by its speaker with its stance."""
+    if attribution.stance == "declines":
+        return []
+    cue_lemma = _cue_lemma(doc, attribution)
+    out: list[Claim] = []
+    for piece in attribution.content:
+        for root in _roots_in(doc, piece.start, piece.end):
+            if len(out) >= MAX_CLAIMS_PER_ATTRIBUTION:
+                break
+            start, end = _clause_extent(root, piece.start, piece.end)
+            subject, predicate, obj = _clause_parts(root)
+            negative = _negative(root)
+            modality = _modality(root, cue_lemma, "reported" if attribution.speaker_kind in ("outlet", "document") else "asserted")
+            stance = attribution.stance
+            if stance == "asserts" and negative:
+                stance = "denies"
+            out.append(
+                Claim(
+                    id=record_id("c", document.id, start, end, attribution.id),
+                    doc_id=document.id, start=start, end=end, text=document.text[start:end],
+                    subject=subject, predicate=predicate, object=obj,
+                    polarity="negative" if negative else "positive", modality=modality, stance=stance,  # type: ignore[arg-type]
+                    holder=attribution.speaker_name or (attribution.source.text if attribution.source else None),
+                    attribution_id=attribution.id, participants=_participants(doc, start, end, root),
+                    time=_time(timexes, start, end),
+                )
+            )
+    return out
+
+
+def outlet_claims(doc: Any, document: Document, attributions: list[Attribution], timexes: Iterable[Any] = ()) -> list[Claim]:
+    """Claims the article makes in its own voice: reporting sentences no attribution covers."""
+    covered: list[tuple[int, int]] = []
+    for a in attributions:
+        covered.extend((c.start, c.end) for c in a.content)
+        if a.cue is not None:
+            covered.append((a.cue.start, a.cue.end))
+    from storyline.extract.attributions import find_quotes
+
+    covered.extend(find_quotes(document.text))
+    out: list[Claim] = []
+    for sent in doc.sents:
+        s, e = sent.start_char, sent.end_char
+        if any(cs < e and s < ce for cs, ce in covered):
+            continue
+        root = sent.root
+        if root.pos_ not in ("VERB", "AUX") or len(sent) < MIN_OUTLET_CLAIM_TOKENS or sent.text.rstrip().endswith("?"):
+            continue
+        if not any(ent.label_ in ("PERSON", "ORG") for ent in sent.ents):
+            continue
+        if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
+            continue
+        start, end = _clause_extent(root, s, e)
+        subject, predicate, obj = _clause_parts(root)
+        negative = _negative(root)
+        out.append(
+            Claim(
+                id=record_id("c", document.id, start, end, "outlet"),
+                doc_id=document.id, start=start, end=end, text=document.text[start:end],
+                subject=subject, predicate=predicate, object=obj,
+                polarity="negative" if negative else "positive", modality=_modality(root, None, "asserted"),
+                stance="asserts", holder=document.outlet, attribution_id=None,
+                participants=_participants(doc, start, end, root), time=_time(timexes, start, end),
+            )
+        )
+    return out
+
+
+def claims_for_document(doc: Any, document: Document, attributions: list[Attribution], timexes: Iterable[Any] = ()) -> list[Claim]:
+    """Every claim of a document: attributed contents first, then the outlet's own sentences."""
+    timexes = list(timexes)
+    claims: list[Claim] = []
+    for a in attributions:
+        claims.extend(claims_for_attribution(doc, document, a, timexes))
+    claims.extend(outlet_claims(doc, document, attributions, timexes))
+    seen: set[str] = set()
+    unique = []
+    for c in claims:
+        if c.id not in seen:
+            seen.add(c.id)
+            unique.append(c)
+    return unique
