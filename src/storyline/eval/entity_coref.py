@@ -1,0 +1,443 @@
+"""Eval: cross-document entity coreference on ECB+ (`storyline eval entity-coref`).
+
+Given the gold entity mentions (kind == "entity", in validated sentences), cluster them across the
+documents of each topic and score against the gold chains with MUC, B³, CEAF-e and their average
+(CoNLL F1), next to the standard same-normalised-head-lemma baseline computed in the same run.
+
+Our clustering reuses the resolver of resolve/entities.py for names (surname/given-name matching,
+transliteration-tolerant keys, within-document short-name attachment, one entity per folded
+organisation/place name). Most ECB+ gold mentions are common nouns and pronouns ("actress", "rep",
+"she"), so on top of the resolver:
+- common nouns join on the head lemma *within a story*: the documents of a topic are grouped by the
+  names and numbers they mention (a topic in ECB+ holds two different real events of the same kind,
+  and what separates "the earthquake" of one from "the earthquake" of the other is who, where and
+  when);
+- a third-person pronoun joins the nearest preceding name of its document (a person pronoun a person's
+  name; "it"/"they" any preceding mention of a non-person); first/second-person pronouns ("I", "we",
+  "you": the speaker of a quote, whom we do not know) join the same word of the same document only.
+
+The metrics are implemented here with the standard definitions (Vilain et al. 1995; Bagga & Baldwin
+1998; Luo 2005), tested on a hand-computed example in tests/test_eval_entity_coref_metrics.py.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Sequence
+from pathlib import Path
+from typing import Any
+
+from storyline.extract.roles import ROLE_HEADS
+from storyline.model import Mention
+from storyline.resolve.entities import Resolver
+from storyline.resolve.names import given_names
+
+Cluster = frozenset[Hashable]
+
+# --------------------------------------------------------------------------------------------
+# Metrics (gold and system clusters over mention keys)
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def muc(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
+    """MUC (link-based): recall = sum(|K| - |p(K)|) / sum(|K| - 1) over key clusters K, p = partition by response."""
+
+    def score(keys: Sequence[Cluster], responses: Sequence[Cluster]) -> float:
+        where = {m: i for i, c in enumerate(responses) for m in c}
+        num = den = 0
+        for k in keys:
+            if len(k) < 2:
+                continue
+            parts = {where.get(m, ("singleton", m)) for m in k}
+            num += len(k) - len(parts)
+            den += len(k) - 1
+        return num / den if den else 0.0
+
+    r, p = score(gold, system), score(system, gold)
+    return p, r, _f1(p, r)
+
+
+def b_cubed(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
+    """B³ (mention-based): per mention, overlap of its gold and system clusters, averaged."""
+    g = {m: c for c in gold for m in c}
+    s = {m: c for c in system for m in c}
+    mentions = set(g) | set(s)
+    if not mentions:
+        return 0.0, 0.0, 0.0
+    p_sum = r_sum = 0.0
+    for m in mentions:
+        gc, sc = g.get(m, frozenset([m])), s.get(m, frozenset([m]))
+        inter = len(gc & sc)
+        p_sum += inter / len(sc)
+        r_sum += inter / len(gc)
+    p, r = p_sum / len(mentions), r_sum / len(mentions)
+    return p, r, _f1(p, r)
+
+
+def ceaf_e(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
+    """CEAF-e: best one-to-one alignment of clusters under phi4 = 2|K∩R| / (|K|+|R|)."""
+    import networkx as nx
+
+    if not gold or not system:
+        return 0.0, 0.0, 0.0
+    where = defaultdict(list)
+    for j, c in enumerate(system):
+        for m in c:
+            where[m].append(j)
+    graph = nx.Graph()
+    for i, k in enumerate(gold):
+        overlaps = Counter(j for m in k for j in where.get(m, ()))
+        for j, n in overlaps.items():
+            graph.add_edge(("g", i), ("s", j), weight=2 * n / (len(k) + len(system[j])))
+    matching = nx.max_weight_matching(graph) if graph.number_of_edges() else set()
+    total = sum(graph[a][b]["weight"] for a, b in matching)
+    p, r = total / len(system), total / len(gold)
+    return p, r, _f1(p, r)
+
+
+def conll_scores(gold: Sequence[Cluster], system: Sequence[Cluster]) -> dict[str, float]:
+    """MUC, B³, CEAF-e P/R/F1 and CoNLL F1 (the mean of the three F1s)."""
+    out: dict[str, float] = {}
+    for name, fn in (("muc", muc), ("b3", b_cubed), ("ceafe", ceaf_e)):
+        p, r, f = fn(gold, system)
+        out[f"{name}_p"], out[f"{name}_r"], out[f"{name}_f1"] = p, r, f
+    out["conll_f1"] = (out["muc_f1"] + out["b3_f1"] + out["ceafe_f1"]) / 3
+    return out
+
+
+def clusters_from_labels(labels: dict[Hashable, Hashable]) -> list[Cluster]:
+    """mention -> cluster label, as a list of clusters."""
+    groups: dict[Hashable, set[Hashable]] = defaultdict(set)
+    for m, label in labels.items():
+        groups[label].add(m)
+    return [frozenset(g) for g in groups.values()]
+
+
+# --------------------------------------------------------------------------------------------
+# ECB+ clustering
+
+# ECB+ entity tags -> the types our resolver knows (HUMAN_PART_PER "Tara Reid" -> PERSON ...).
+GOLD_TYPES = {
+    "HUMAN_PART_PER": "PERSON", "HUMAN_PART_ORG": "ORG", "HUMAN_PART_GPE": "GPE", "HUMAN_PART_FAC": "FAC",
+    "HUMAN_PART_VEH": "PRODUCT", "HUMAN_PART_MET": "OTHER", "HUMAN_PART_GENERIC": "PERSON",
+    "NON_HUMAN_PART": "OTHER", "NON_HUMAN_PART_GENERIC": "OTHER",
+}
+PERSON_PRONOUNS = frozenset("he him his himself she her hers herself i me my mine myself we us our ours ourselves you your yours yourself".split())
+PLURAL_PRONOUNS = frozenset("they them their theirs themselves".split())
+THING_PRONOUNS = frozenset("it its itself this that which".split())
+# Average-link TF-IDF cosine above which two groups of documents are one story. Calibrated on the first
+# 200 ECB+ dev documents: CoNLL F1 0.683 at 0.1, 0.736 at 0.035, 0.736 at 0.02 (0.05: 0.735).
+STORY_MIN_SIMILARITY = 0.035
+# A pronoun's antecedent must be a name (not "the actress"): names are what a news text refers back to.
+# On the first 200 ECB+ dev documents: 0.738 CoNLL F1 with, 0.736 without.
+PRONOUNS_PREFER_NAMES = True
+SPEAKER_PRONOUNS = frozenset("i me my mine myself we us our ours ourselves you your yours yourself".split())
+SPEAKER_PRONOUNS_RESOLVED = False
+PROPER_BY_HEAD = True
+PRONOUNS_TO_SALIENT = True
+SALIENT_FOR_THINGS = False
+PLURALS_NOT_TO_PEOPLE_NAMES = True
+PERSONS_BY_RESOLVER_ONLY = False
+PERSON_HEAD_WITH_INITIAL = False
+TITLES_TO_NAMES = True
+_TITLE_GAP = re.compile(r"\s+|\s+[A-Z][\w.\-]*\s+")  # "actress Tara Reid", "rep Jack Ketsoyan"
+_APPOSITION_GAP = re.compile(r"\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w\-]+\s+){0,3}")  # "Reid, the 33-year-old actress"
+UNRESOLVED_PRONOUNS_PER_DOCUMENT = False
+HEAD_KEY_WITH_TYPE = True
+NAMES_SAME_TEXT = True
+NOUNS_TO_NAMES = False
+ROLE_NOUNS_ONLY = True
+NOUN_WINDOW_SENTENCES = 1
+PRONOUNS_THINGS_TO_NOUNS = True
+# A pronoun looks this many sentences back for its antecedent.
+PRONOUN_WINDOW_SENTENCES = 10
+
+
+def _load(data: Path, limit: int | None) -> list[dict[str, Any]]:
+    docs = []
+    with data.open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                docs.append(json.loads(line))
+                if limit and len(docs) >= limit:
+                    break
+    return docs
+
+
+def _gold_mentions(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    valid = set(doc.get("validated_sentences") or [])
+    return [m for m in doc["mentions"] if m["kind"] == "entity" and (not valid or m["sentence"] in valid)]
+
+
+def _analyse(docs: list[dict[str, Any]]) -> dict[tuple[str, int, int], dict[str, Any]]:
+    """Head lemma, POS and sentence of every gold mention (one spaCy pass over the texts)."""
+    from storyline.nlp.parse import parse_texts
+
+    info: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for doc, parsed in zip(docs, parse_texts(d["text"] for d in docs), strict=True):
+        for m in _gold_mentions(doc):
+            s, e = m["span"]
+            span = parsed.char_span(s, e, alignment_mode="expand")
+            if span is None or not len(span):
+                head_lemma, pos, proper = m["text"].lower(), "X", False
+            else:
+                root = span.root
+                head_lemma, pos = root.lemma_.lower(), root.pos_
+                proper = root.pos_ == "PROPN" or (root.text[:1].isupper() and root.i != span.sent.start and root.pos_ != "PRON")
+            info[(doc["doc_id"], s, e)] = {"head": head_lemma, "pos": pos, "proper": proper, "sentence": m["sentence"],
+                                           "text": m["text"], "type": m["type"], "chain": m["chain"]}
+    return info
+
+
+def baseline_labels(docs: list[dict[str, Any]], info: dict) -> dict[Hashable, Hashable]:
+    """The same-head-lemma baseline: within a topic, mentions with the same (lower-cased) head lemma."""
+    labels: dict[Hashable, Hashable] = {}
+    for doc in docs:
+        for m in _gold_mentions(doc):
+            key = (doc["doc_id"], *m["span"])
+            labels[key] = (doc["topic"], info[key]["head"])
+    return labels
+
+
+def system_labels(docs: list[dict[str, Any]], info: dict) -> dict[Hashable, Hashable]:
+    """Our clustering (see the module docstring), topic by topic."""
+    labels: dict[Hashable, Hashable] = {}
+    by_topic: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for doc in docs:
+        by_topic[doc["topic"]].append(doc)
+    for topic, tdocs in by_topic.items():
+        labels.update(_cluster_topic(topic, tdocs, info))
+    return labels
+
+
+def _cluster_topic(topic: Any, docs: list[dict[str, Any]], info: dict) -> dict[Hashable, Hashable]:
+    names: list[Mention] = []
+    key_of: dict[str, tuple[str, int, int]] = {}
+    nominals: list[tuple[str, int, int]] = []
+    pronouns: list[tuple[str, int, int]] = []
+    for doc in docs:
+        for m in _gold_mentions(doc):
+            key = (doc["doc_id"], *m["span"])
+            i = info[key]
+            if i["pos"] == "PRON" or i["head"] in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS:
+                pronouns.append(key)
+                continue
+            nominals.append(key)
+            if i["proper"]:
+                mid = f"{doc['doc_id']}:{m['span'][0]}:{m['span'][1]}"
+                key_of[mid] = key
+                names.append(Mention(id=mid, doc_id=doc["doc_id"], start=m["span"][0], end=m["span"][1], text=m["text"],
+                                     type=GOLD_TYPES.get(i["type"], "OTHER")))
+    # Documents of one topic fall into stories by their wording (two real events of the same kind).
+    story = _story_groups(docs)
+    parent: dict[Hashable, Hashable] = {k: k for k in nominals}
+
+    def find(x: Hashable) -> Hashable:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_by_head: dict[tuple[str, int], Hashable] = {}
+    for key in nominals:
+        if info[key]["proper"] and (not PROPER_BY_HEAD or (PERSONS_BY_RESOLVER_ONLY and GOLD_TYPES.get(info[key]["type"]) == "PERSON")):
+            continue  # names are the resolver's business ("John Jenkin" and "Katie Jenkin" share a head)
+        head = info[key]["head"]
+        if info[key]["proper"] and GOLD_TYPES.get(info[key]["type"]) == "PERSON" and PERSON_HEAD_WITH_INITIAL:
+            given = given_names(info[key]["text"])
+            head = (head, given[0][:1] if given else None)  # "John Jenkin" and "Katie Jenkin" do not share a head
+        slot = (head, story[key[0]], GOLD_TYPES.get(info[key]["type"]) if HEAD_KEY_WITH_TYPE else None)
+        if slot in first_by_head:
+            parent[find(key)] = find(first_by_head[slot])
+        else:
+            first_by_head[slot] = key
+    # Names: the resolver's merges (surname <-> full name, spelling variants) on top of the heads.
+    resolver = Resolver(names)
+    resolver.resolve_documents()
+    resolver.resolve_people()
+    if NAMES_SAME_TEXT:
+        resolver.resolve_others()
+    for j in resolver.part.judgements:
+        if j.verdict == "same":
+            parent[find(key_of[j.left])] = find(key_of[j.right])
+    # A common noun of a document ("the slugger", "the team") names the entity the document last named
+    # with the same type, the first time that noun appears in the document.
+    if NOUNS_TO_NAMES:
+        names_by_doc: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for key in key_of.values():
+            names_by_doc[key[0]].append(key)
+        seen_heads: set[tuple[str, str]] = set()
+        for key in sorted(nominals):
+            i = info[key]
+            if i["proper"]:
+                continue
+            if ROLE_NOUNS_ONLY and i["head"] not in ROLE_HEADS:
+                continue
+            first_time = (key[0], i["head"]) not in seen_heads
+            seen_heads.add((key[0], i["head"]))
+            if not first_time:
+                continue
+            before = [n for n in names_by_doc[key[0]] if n[1] < key[1] and info[n]["type"] == i["type"]
+                      and info[n]["sentence"] >= i["sentence"] - NOUN_WINDOW_SENTENCES]
+            if before:
+                parent[find(key)] = find(max(before, key=lambda n: n[1]))
+    # A role noun written as a title or apposition of a name ("actress Tara Reid", "rep Jack
+    # Ketsoyan", "Mark Teixeira, the slugger") is that name's entity: the title pattern of extract/roles.py.
+    if TITLES_TO_NAMES:
+        texts = {d["doc_id"]: d["text"] for d in docs}
+        names_by_doc: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+        for key in key_of.values():
+            names_by_doc[key[0]].append(key)
+        for key in nominals:
+            i = info[key]
+            if i["proper"]:
+                continue
+            text = texts[key[0]]
+            for n in names_by_doc[key[0]]:
+                if info[n]["type"] != i["type"]:
+                    continue
+                if n[1] >= key[2] and _TITLE_GAP.fullmatch(text[key[2] : n[1]]):
+                    parent[find(key)] = find(n)
+                elif key[1] >= n[2] and _APPOSITION_GAP.fullmatch(text[n[2] : key[1]]):
+                    parent[find(key)] = find(n)
+    labels: dict[Hashable, Hashable] = {k: (topic, find(k)) for k in nominals}
+
+    # Pronouns: the nearest preceding compatible mention of the same document.
+    by_doc: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for key in labels:
+        by_doc[key[0]].append(key)
+    for key in sorted(pronouns):
+        word = info[key]["text"].lower()
+        if word in SPEAKER_PRONOUNS and not SPEAKER_PRONOUNS_RESOLVED:
+            labels[key] = (topic, "pronoun", word, key[0])
+            by_doc[key[0]].append(key)
+            continue
+        want_person = word in PERSON_PRONOUNS
+        best = None
+        candidates = []
+        for other in by_doc[key[0]]:
+            if other[1] >= key[1] or info[other]["sentence"] < info[key]["sentence"] - PRONOUN_WINDOW_SENTENCES:
+                continue
+            otype = GOLD_TYPES.get(info[other]["type"], "OTHER")
+            if want_person and otype != "PERSON":
+                continue
+            if word in THING_PRONOUNS and otype == "PERSON":
+                continue
+            if PLURALS_NOT_TO_PEOPLE_NAMES and word in PLURAL_PRONOUNS and otype == "PERSON" and info[other]["proper"]:
+                continue  # "they" is a team, a company, a group — not "Tara Reid"
+            if PRONOUNS_PREFER_NAMES and not info[other]["proper"] and (want_person or not PRONOUNS_THINGS_TO_NOUNS):
+                continue
+            candidates.append(other)
+        if candidates:
+            if PRONOUNS_TO_SALIENT and (want_person or SALIENT_FOR_THINGS):
+                # The person the document has named most so far (ties: the nearest) — news text keeps
+                # returning to its protagonist with "he"/"she".
+                weight = Counter(labels[c] for c in by_doc[key[0]] if c[1] < key[1] and c in labels)
+                best = max(candidates, key=lambda c: (weight[labels[c]], c[1]))
+            else:
+                best = max(candidates, key=lambda c: c[1])
+        scope = key[0] if UNRESOLVED_PRONOUNS_PER_DOCUMENT else story[key[0]]
+        labels[key] = labels[best] if best is not None else (topic, "pronoun", info[key]["head"], scope)
+        by_doc[key[0]].append(key)
+    return labels
+
+
+_STOP = frozenset("""the a an and or but of to in on at for with from by as is was were are be been has have had it its this that
+these those he she they them his her their we you i not no said says told after before over about into than then there
+when where which who whom what will would could should may might can also more most one two new year years""".split())
+
+
+def _story_features(text: str) -> Counter[str]:
+    """What tells two reports of the same *kind* of event apart: the names (capitalised words not
+    opening a sentence) and the numbers (dates, ages, tolls) they mention. On ECB+ dev, same-story
+    document pairs: F 0.92 with these features vs 0.83 with all content words (best thresholds)."""
+    out: Counter[str] = Counter()
+    for line in text.split("\n"):
+        if line.startswith("http"):
+            continue
+        for i, w in enumerate(line.split()):
+            if i > 0 and w[:1].isupper() and w.isalpha() and w.lower() not in _STOP:
+                out["name:" + w.lower()] += 1
+            elif any(c.isdigit() for c in w):
+                out["number:" + w] += 1
+    return out
+
+
+def _story_groups(docs: list[dict[str, Any]]) -> dict[str, int]:
+    """Documents of one topic grouped into stories: average-link clustering of TF-IDF name/number vectors."""
+    import math
+
+    bags = {}
+    for d in docs:
+        bags[d["doc_id"]] = _story_features(d["text"])
+    df = Counter(w for b in bags.values() for w in b)
+    n = len(bags)
+    vecs = {}
+    for doc_id, b in bags.items():
+        v = {w: (1 + math.log(c)) * math.log((1 + n) / (1 + df[w])) for w, c in b.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        vecs[doc_id] = {w: x / norm for w, x in v.items()}
+
+    def cos(a: dict[str, float], b: dict[str, float]) -> float:
+        if len(a) > len(b):
+            a, b = b, a
+        return sum(x * b.get(w, 0.0) for w, x in a.items())
+
+    ids = sorted(vecs)
+    sim = {(a, b): cos(vecs[a], vecs[b]) for i, a in enumerate(ids) for b in ids[i + 1 :]}
+    groups = [[d] for d in ids]
+    while len(groups) > 1:
+        best, pair = -1.0, None
+        for i, g in enumerate(groups):
+            for j in range(i + 1, len(groups)):
+                h = groups[j]
+                s = sum(sim[(min(a, b), max(a, b))] for a in g for b in h) / (len(g) * len(h))
+                if s > best:
+                    best, pair = s, (i, j)
+        if best < STORY_MIN_SIMILARITY or pair is None:
+            break
+        i, j = pair
+        groups[i].extend(groups.pop(j))
+    return {d: k for k, g in enumerate(groups) for d in g}
+
+
+def gold_labels(docs: list[dict[str, Any]]) -> dict[Hashable, Hashable]:
+    """mention key -> gold chain (within-document chains keep their document-specific ids)."""
+    return {(d["doc_id"], *m["span"]): m["chain"] for d in docs for m in _gold_mentions(d)}
+
+
+def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
+    """Cluster ECB+ gold entity mentions across documents; our resolver vs the same-head baseline."""
+    docs = _load(Path(data), limit)
+    info = _analyse(docs)
+    gold = clusters_from_labels(gold_labels(docs))
+    results = {
+        "same-head baseline": conll_scores(gold, clusters_from_labels(baseline_labels(docs, info))),
+        "storyline resolver": conll_scores(gold, clusters_from_labels(system_labels(docs, info))),
+    }
+    columns = ["system", "MUC P", "MUC R", "MUC F1", "B3 P", "B3 R", "B3 F1", "CEAF-e P", "CEAF-e R", "CEAF-e F1", "CoNLL F1"]
+    rows = []
+    for name, s in results.items():
+        rows.append([name] + [s[k] for k in ("muc_p", "muc_r", "muc_f1", "b3_p", "b3_r", "b3_f1", "ceafe_p", "ceafe_r", "ceafe_f1", "conll_f1")])
+    ours, base = results["storyline resolver"], results["same-head baseline"]
+    n_mentions = sum(len(c) for c in gold)
+    return {
+        "title": "Cross-document entity coreference, ECB+ dev (gold entity mentions, validated sentences)",
+        "metrics": {
+            "conll_f1": ours["conll_f1"], "muc_f1": ours["muc_f1"], "b3_f1": ours["b3_f1"], "ceafe_f1": ours["ceafe_f1"],
+            "baseline_conll_f1": base["conll_f1"], "gain_over_baseline": ours["conll_f1"] - base["conll_f1"],
+        },
+        "columns": columns,
+        "rows": rows,
+        "notes": [
+            f"{len(docs)} documents, {len({d['topic'] for d in docs})} topics, {n_mentions} gold entity mentions, {len(gold)} gold chains",
+            "clusters are built within each topic (documents of both sub-topics mixed), as in the usual ECB+ setting",
+            "the ECB+ mention tag (HUMAN_PART_PER, ...) is used as the mention's entity type, as NER's label is in the pipeline",
+        ],
+    }
+
