@@ -85,3 +85,57 @@ def test_every_type_maps_to_cameo_or_says_it_has_none() -> None:
     for etype in ONTOLOGY.values():
         assert etype.cameo is None or etype.cameo.isdigit()
         assert etype.plover is None or etype.plover.isupper()
+
+
+def test_event_an_apposed_offset_hangs_on_is_dated_back_from_the_date(nlp) -> None:
+    text = "Keller lied to the inspectors on March 9, three days after he was sworn in as mayor."
+    event = _one(_events(nlp, text, dct="2031-06-01"), "sworn in")
+    assert event.type == "take_office" and event.date == "2031-03-06"
+
+
+def test_range_of_months_dates_the_event_with_an_interval(nlp) -> None:
+    text = "Talks between the two ministries took place from April to November 2030, officials said."
+    event = _one(_events(nlp, text, dct="2031-05-18"), "Talks")
+    assert event.date == "2030-04..2030-11"
+
+
+@pytest.mark.parametrize(
+    ("text", "trigger", "generic"),
+    [
+        ("Hale's conversations with Brandt became more frequent after the vote.", "conversations", True),
+        ("Brandt met four times with advisers to Hale.", "met", True),
+        ("Michael Flynn exchanged 18 calls with Russian officials.", "exchanged", True),
+        ("Hale had a conversation with Brandt on March 10.", "conversation", False),
+        ("Hale met Brandt in Vienna.", "met", False),
+    ],
+)
+def test_reports_of_many_occurrences_are_marked_generic(nlp, text: str, trigger: str, generic: bool) -> None:
+    assert _one(_events(nlp, text), trigger).generic is generic
+
+
+def test_talking_on_the_phone_is_a_call(nlp) -> None:
+    event = _one(_events(nlp, "Hale discussed the tariffs on the phone with Brandt."), "discussed")
+    assert event.type == "call"
+
+
+def test_elections_are_elections_not_taking_office(nlp) -> None:
+    event = _one(_events(nlp, "Turnout fell in the November elections, the commission said.", dct="2031-02-01"), "elections")
+    assert event.type == "election" and event.date == "2030-11"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We did not wish to comment on internal discussions.",  # a speech act by no one named
+        "The statement was short.",
+        "Visit our site on another browser.",
+    ],
+)
+def test_uninformative_mentions_are_not_events(nlp, text: str) -> None:
+    assert [e.type for e in _events(nlp, text) if e.type in ("statement", "meet")] == []
+
+
+def test_a_nominal_deep_in_a_clause_does_not_take_the_main_subject_as_actor(nlp) -> None:
+    text = "Lindqvist fired Hale in May, when it emerged that he had lied about a conversation with Brandt."
+    event = _one(_events(nlp, text), "conversation")
+    assert "Lindqvist" not in {a.text for a in event.arguments if a.role == "actor"}

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.extract.timexes import DocumentTime, dct_from_value, find_timexes, inferred_publication_range, timex_records
+from storyline.extract.timexes import (
+    DocumentTime,
+    dct_from_value,
+    find_timexes,
+    inferred_publication_range,
+    offset_event_value,
+    range_value,
+    timex_ranges,
+    timex_records,
+)
 from storyline.model import Document
 
 
@@ -97,3 +106,56 @@ def test_undated_document_gets_a_publication_range_not_a_date() -> None:
 @pytest.mark.parametrize("text", ["Prices may fall further.", "The dollar fell 2000 points.", "He had 1,500 troops."])
 def test_no_time_expression_in_ordinary_words(text: str) -> None:
     assert find_timexes(text, dct_from_value("2017-02-13")) == []
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from storyline.nlp.parse import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a planned or hypothetical event looks forward, whatever the tense of the reporting verb
+        ("The ministry said there was talk of a possible visit by the minister before a trade fair in July.", "2031-07"),
+        ("Officials said the upcoming summit in July would focus on fishing quotas.", "2031-07"),
+        # a past-tense report of a month after the DCT's month is last year's
+        ("The two mayors met in July, the ministry said.", "2030-07"),
+    ],
+)
+def test_yearless_month_direction_follows_the_event(nlp, text: str, expected: str) -> None:
+    found = {f.text: f for f in find_timexes(text, dct_from_value("2031-02-13"), nlp(text))}
+    assert found["July"].value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "dct", "values", "interval"),
+    [
+        ("The calls took place from April to November 2030.", "2031-05-18", ("2030-04", "2030-11"), "2030-04..2030-11"),
+        ("The calls took place from April to November 2030.", None, ("2030-04", "2030-11"), "2030-04..2030-11"),
+        ("Prices rose between December and March 2031.", None, ("2030-12", "2031-03"), "2030-12..2031-03"),
+    ],
+)
+def test_a_range_keeps_two_timexes_and_gives_one_interval(text: str, dct: str | None, values: tuple[str, str], interval: str) -> None:
+    doc = Document(id="d1", source_uri="x", format="txt", raw_sha="x", text=text)
+    records = timex_records(doc, find_timexes(text, dct_from_value(dct)))
+    assert tuple(r.value for r in records) == values
+    ((begin, end),) = timex_ranges(text, records)
+    assert range_value(begin, end) == interval
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Keller lied on March 9, three days after he was sworn in.", "2031-03-06"),
+        ("The vote was held on March 9, two weeks before the deadline.", "2031-03-23"),
+    ],
+)
+def test_apposed_offset_gives_the_date_of_its_event(text: str, expected: str) -> None:
+    doc = Document(id="d1", source_uri="x", format="txt", raw_sha="x", text=text)
+    records = timex_records(doc, find_timexes(text, dct_from_value("2031-06-01")))
+    offset = next(r for r in records if r.text.endswith(("after", "before")))
+    assert offset.value == "2031-03-09"  # the expression denotes the date it is apposed to
+    assert offset_event_value(offset) == expected

@@ -80,14 +80,17 @@ def _timeline(db: Path) -> tuple[list[TimelineEntry], dict[str, str], list[Event
 
 def test_seeds_two_december_calls_plea_and_appointment(dated_seeds: Path) -> None:
     rows, names, events, mentions = _timeline(dated_seeds)
-    calls = {e.date: e for e in events if e.type == "call" and e.date in ("2016-12-22", "2016-12-29")}
-    assert set(calls) == {"2016-12-22", "2016-12-29"}
-    assert "002" in {names[d] for d in calls["2016-12-29"].doc_ids}
-    assert len(calls["2016-12-29"].doc_ids) >= 2  # reported by more than one outlet
+    calls = _december_calls(events, names)
     plea = next(e for e in events if e.type == "acknowledge" and any("guilty" in mentions[m].text for m in e.mention_ids))
     assert plea.date == "2017-12-01"
     appointment = next(e for e in events if e.type == "appoint" and "Mueller" in e.label)
-    assert appointment.date.startswith("2017-05")
+    assert appointment.date == "2017-05-17"
+    # "on Jan. 24, two days after he was sworn in": the swearing-in two days before
+    assert any(e.type == "take_office" and e.date == "2017-01-22" for e in events)
+    # "from April to November 2016": one interval; "a possible meeting ... before a G20 summit in July"
+    # said in February 2017: July 2017
+    assert any(r.date == "2016-04..2016-11" and r.precision == "range" for r in rows)
+    assert any(e.type == "meet" and e.date == "2017-07" for e in events)
     timeline = [r for r in ordered(rows) if r.kind == "event"]
     positions = {r.ref_id: n for n, r in enumerate(timeline)}
     sequence = [calls["2016-12-22"].id, calls["2016-12-29"].id, appointment.id, plea.id]
@@ -100,4 +103,23 @@ def test_seeds_without_dates_invent_none(seeds_db: Path) -> None:
     plea = [e for e in events if e.type == "acknowledge" and any("guilty" in mentions[m].text for m in e.mention_ids)]
     assert plea and all(e.date is None or e.date.startswith("XXXX") or e.date_precision != "day" for e in plea)
     # the year-less December dates of the undated report still come out, from its own "December 2016"
-    assert {"2016-12-22", "2016-12-29"} <= {e.date for e in events if e.type == "call"}
+    _december_calls(events, names)
+
+
+def _december_calls(events: list[Event], names: dict[str, str]) -> dict[str, Event]:
+    """The two Flynn-Kislyak calls, each with exactly the documents that report it: 002 dates both;
+    000 ("discussed on the phone ... sanctions"), 003 ("a call he had with ... Kislyak") and 004 ("a
+    telephone conversation with Kislyak" at the end of December, after the sanctions) report the
+    Dec. 29 one; 001's generic "he talked" and 004's "conversations became more frequent" report neither."""
+    calls = {e.date: e for e in events if e.type == "call" and e.date in ("2016-12-22", "2016-12-29")}
+    assert set(calls) == {"2016-12-22", "2016-12-29"}
+    assert sorted(names[d] for d in calls["2016-12-29"].doc_ids) == ["000", "002", "003", "004"]
+    assert sorted(names[d] for d in calls["2016-12-22"].doc_ids) == ["002"]
+    return calls
+
+
+def test_range_event_sits_at_its_start_and_shows_the_interval() -> None:
+    events = [Event("e1", "consult", "consult: calls", ("m1",), ("a",), "2016-04..2016-11", "range"),
+              Event("e2", "call", "Flynn call with Kislyak", ("m2",), ("a",), "2016-06-01", "day")]
+    rows = timeline_entries(events, {"m1": _mention("m1"), "m2": _mention("m2")}, [], {})
+    assert [(r.date, r.precision) for r in rows] == [("2016-04..2016-11", "range"), ("2016-06-01", "day")]

@@ -209,6 +209,8 @@ class EventMention:
     """One report of something happening, in one document.
 
     ``modality``: asserted | negated | hypothetical | reported | planned.
+    ``generic``: the report is of many occurrences or of a habit ("six telephone conversations",
+    "conversations became more frequent", "met several times"), not of one event.
     """
 
     id: str
@@ -224,6 +226,7 @@ class EventMention:
     date: str | None = None
     modality: str = "asserted"
     sentence: Span | None = None
+    generic: bool = False
 
 
 @dataclass(frozen=True, slots=True)

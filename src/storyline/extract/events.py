@@ -25,8 +25,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.extract.timexes import offset_event_value, range_value, timex_ranges
 from storyline.ids import record_id
 from storyline.model import EventArgument, EventMention, Mention, Span, Timex
+from storyline.resolve.events import name_key
 from storyline.stages import DocumentContext, document_stage
 
 
@@ -66,7 +68,8 @@ ONTOLOGY: dict[str, EventType] = {t.name: t for t in (
     EventType("expel", "174", "COERCE", "expel or deport people, close their premises"),
     EventType("attack", "190", "ASSAULT", "attack, kill, bomb"),
     EventType("appoint", None, None, "appoint, name, nominate to a post"),
-    EventType("take_office", None, None, "be sworn in, take office, be elected"),
+    EventType("take_office", None, None, "be sworn in, take office, be inaugurated"),
+    EventType("election", None, None, "an election is held, someone is elected"),
     EventType("sentence", None, None, "sentence, convict"),
 )}
 
@@ -92,7 +95,8 @@ VERB_TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("expel", "deport", "expulse"), "expel"),
     **dict.fromkeys(("attack", "kill", "bomb", "shoot", "strike", "murder", "assault", "invade"), "attack"),
     **dict.fromkeys(("appoint", "name", "nominate", "hire"), "appoint"),
-    **dict.fromkeys(("elect", "inaugurate"), "take_office"),
+    **dict.fromkeys(("inaugurate",), "take_office"),
+    **dict.fromkeys(("elect",), "election"),
     **dict.fromkeys(("sentence", "convict"), "sentence"),
 }
 NOUN_TRIGGERS: dict[str, str] = {
@@ -116,7 +120,8 @@ NOUN_TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("expulsion", "deportation"), "expel"),
     **dict.fromkeys(("attack", "killing", "bombing", "shooting", "strike", "assault", "invasion"), "attack"),
     **dict.fromkeys(("appointment", "nomination"), "appoint"),
-    **dict.fromkeys(("inauguration", "election"), "take_office"),
+    **dict.fromkeys(("inauguration",), "take_office"),
+    **dict.fromkeys(("election", "elections", "vote", "referendum"), "election"),
 }
 # Verbs whose complement clause is *reported*, not asserted by the publisher.
 REPORTING_VERBS = frozenset(("say", "report", "claim", "allege", "tell", "state", "write", "add", "announce", "insist", "believe", "suggest", "note", "argue", "assert", "maintain", "contend", "acknowledge", "confirm", "deny", "recall"))
@@ -143,6 +148,10 @@ def _entity_span(token: Any) -> tuple[int, int]:
     return left, token.i + 1
 
 
+# How far after a title ("ambassador") its holder's name may stand in the same phrase (tokens).
+TITLE_NAME_WINDOW = 8
+
+
 def _best_name(token: Any) -> Any:
     """The name-bearing token for an argument head: an appositive or compound name if the head is a
     common noun ("the Russian ambassador Sergei Kislyak" -> Kislyak)."""
@@ -151,6 +160,16 @@ def _best_name(token: Any) -> Any:
     for child in token.children:
         if child.dep_ == "appos" and (child.ent_type_ in ENTITY_LABELS or child.pos_ == "PROPN"):
             return child
+    # a title whose phrase ends in the holder's name, through "to"/"of"/compound links (a parse of
+    # "the ambassador to the United States Sergei Kislyak" hangs the name under "to")
+    for t in token.subtree:
+        if t.ent_type_ == "PERSON" and t.i > token.i and t.i - token.i <= TITLE_NAME_WINDOW:
+            path, cur = [], t
+            while cur.i != token.i and cur.head.i != cur.i and len(path) < 6:
+                path.append(cur.dep_ if cur.dep_ != "prep" else cur.lower_)
+                cur = cur.head
+            if cur.i == token.i and set(path) <= {"pobj", "to", "of", "compound", "appos", "flat"}:
+                return t
     return token
 
 
@@ -207,7 +226,7 @@ def _modality(trigger: Any, is_noun: bool) -> str:
     children = list(verb.children)
     if any(c.dep_ == "neg" for c in children) or (verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in verb.head.children) and verb.head.lemma_ in PLANNING_VERBS):
         return "negated"
-    if any(t.dep_ == "neg" and t.head in (verb,) for t in verb.doc[max(0, verb.i - 3): verb.i]):
+    if any(t.dep_ == "neg" and t.head.i == verb.i for t in verb.doc[max(0, verb.i - 3): verb.i]):
         return "negated"
     if is_noun and any(c.dep_ == "neg" for c in verb.children):
         return "negated"
@@ -300,16 +319,19 @@ def _arguments(trigger: Any, is_noun: bool, etype: str, pronouns: _Pronouns) -> 
                     elif c.lower_ in ("about", "on", "over", "regarding") and o.ent_type_ not in ("DATE", "TIME"):
                         args.append(_Arg("topic", o))
         if not any(a.role == "actor" for a in args) and trigger.dep_ in ("xcomp", "conj", "advcl"):
-            for g in trigger.head.children:  # "Putin's decision to not retaliate" / "X decided to expel"
+            # "Putin's decision to not retaliate" / "X decided to expel"; a bare passive participle
+            # ("When asked about it, Peskov told ...") makes the clause's subject its target
+            reduced_passive = trigger.tag_ == "VBN" and trigger.dep_ == "advcl" and not any(c.dep_ in ("aux", "auxpass") for c in children)
+            for g in trigger.head.children:
                 if g.dep_ == "nsubj":
-                    args.append(_Arg("actor", g))
+                    args.append(_Arg("target" if reduced_passive else "actor", g))
         if not any(a.role == "target" for a in args) and etype in ("appoint", "dismiss", "charge", "arrest", "expel", "call", "meet"):
             # parse slips ("appointed Mueller to investigate" with Mueller as the subject of the clause):
             # the first name to the right of the trigger in its own subtree
-            for t in trigger.subtree:
-                if t.i > trigger.i and t.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-                    args.append(_Arg("target", t))
-                    break
+            named = [t for t in trigger.subtree if t.i > trigger.i and t.ent_type_ in ("PERSON", "ORG", "GPE") and t.dep_ != "amod"]
+            named.sort(key=lambda t: (t.ent_type_ != "PERSON", t.i))
+            if named:
+                args.append(_Arg("target", named[0]))
     resolved = []
     for a in args:
         tok = pronouns.resolve(a.token) if a.role in ("actor", "target") else a.token
@@ -346,21 +368,76 @@ def _trigger_type(token: Any) -> tuple[str, bool] | None:
             if not any(c.ent_type_ in ENTITY_LABELS for c in token.children if c.dep_ in ("nsubj", "dobj", "nsubjpass")):
                 return None
         if lemma in VERB_TRIGGERS:
-            return VERB_TRIGGERS[lemma], False
+            etype = VERB_TRIGGERS[lemma]
+            if etype == "consult" and _by_phone(token):
+                return "call", False  # "discussed on the phone", "spoke by telephone": CAMEO 041
+            return etype, False
         return None
-    if token.pos_ in ("NOUN", "PROPN") and token.tag_ not in ("NNP",):
+    # a capitalised common noun opening a sentence ("Exchange 18 calls ... took place") is often
+    # tagged as a proper noun; it is not a name when no entity covers it
+    sentence_initial = token.tag_ == "NNP" and token.is_sent_start and not token.ent_type_
+    if token.pos_ in ("NOUN", "PROPN") and (token.tag_ not in ("NNP",) or sentence_initial):
+        if sentence_initial:
+            lemma = token.lower_
         if lemma in ("call", "talk", "contact", "exchange", "review", "strike", "deal", "response", "exchange"):
             if token.dep_ == "compound":
                 return None
+        if lemma == "exchange" and token.head.lower_ == "in" and any(c.lower_ == "for" for c in token.children):
+            return None  # "in exchange for": an idiom, not a talk
         if lemma in NOUN_TRIGGERS:
             return NOUN_TRIGGERS[lemma], True
     return None
 
 
+PHONE_WORDS = frozenset(("phone", "telephone", "telephones", "phones", "phonecall"))
+
+
+def _by_phone(verb: Any) -> bool:
+    """Whether a talking verb is modified by "on/by/over the phone"."""
+    heads = [verb] + [c for c in verb.children if c.dep_ == "dobj"]  # "discussed the tariffs on the phone"
+    for head in heads:
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("on", "by", "over", "via"):
+                if any(t.lower_ in PHONE_WORDS for t in c.subtree):
+                    return True
+    return False
+
+
+# Words saying a report is of a habit or of many occurrences, not of one event.
+FREQUENCY_WORDS = frozenset(("frequent", "frequently", "often", "regularly", "repeatedly", "routinely", "usually",
+                             "constantly", "occasionally", "sometimes", "daily", "weekly", "twice", "always"))
+COUNT_WORDS = frozenset(("times", "occasions"))
+
+
+def _generic(trigger: Any, is_noun: bool) -> bool:
+    """A report of many occurrences or of a habit: a plural nominal ("six telephone conversations",
+    "contacts"), a verb with a plural event object ("exchanged 18 calls") or a count ("met four
+    times"), or a frequency word on the trigger or the verb it hangs on ("conversations became more
+    frequent"). "talks" is a plural form for one event and does not count."""
+    if is_noun and trigger.tag_ in ("NNS", "NNPS") and trigger.lower_ not in ("talks",):
+        return True
+    verb = trigger
+    if is_noun:
+        verb = trigger.head
+    for tok in {trigger.i: trigger, verb.i: verb}.values():
+        for c in tok.children:
+            if c.lower_ in FREQUENCY_WORDS or c.lemma_.lower() in FREQUENCY_WORDS:
+                return True
+            if c.dep_ in ("acomp", "advmod", "npadvmod", "dobj") and (c.lower_ in COUNT_WORDS or any(g.lower_ in FREQUENCY_WORDS for g in c.children)):
+                return True
+            if not is_noun and c.dep_ == "dobj" and c.tag_ == "NNS" and c.lemma_.lower() in NOUN_TRIGGERS:
+                return True
+    return False
+
+
 def _attached_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: set[int]) -> Timex | None:
     """The timex whose dependency path reaches the trigger without passing another trigger."""
     best: tuple[int, Timex] | None = None
+    doc = trigger.doc
     for timex, root in timexes:
+        lo, hi = sorted((root.idx, trigger.idx))
+        if "\n" in doc.text[lo:hi]:
+            continue  # a time expression never dates an event in another paragraph (merged sentences)
         tok, steps = root, 0
         while steps < 6:
             if tok.i == trigger.i:
@@ -374,6 +451,67 @@ def _attached_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: se
             tok = tok.head
             steps += 1
     return best[1] if best else None
+
+
+def _governing_verb(token: Any, hops: int = 6) -> Any | None:
+    """The first verb above a token, climbing through nouns, adjectives and prepositions only."""
+    cur = token
+    for _ in range(hops):
+        if cur.head.i == cur.i:
+            return None
+        cur = cur.head
+        if cur.pos_ in ("VERB", "AUX"):
+            return cur
+    return None
+
+
+# Verbs that carry a nominal event without being one ("had a call", "held talks", "gave false
+# information about a conversation", "the exchange took place"), and how far up the nominal may sit.
+SUPPORT_VERBS = frozenset(("have", "hold", "make", "conduct", "host", "arrange", "attend", "provide", "give", "take",
+                           "occur", "happen", "begin", "start", "end", "continue", "last"))
+SUPPORT_HOPS = 3
+OCCURRENCE_VERBS = frozenset(("occur", "happen", "begin", "start", "end", "continue", "last"))
+
+
+def _support_verb_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: set[int]) -> Timex | None:
+    """A nominal event without a time of its own takes the time of the verb that carries it, when that
+    verb is not an event itself ("had a call on Dec. 29", "held talks in July", "gave false
+    information about a conversation at the end of December")."""
+    verb = _governing_verb(trigger, SUPPORT_HOPS)
+    if verb is None or verb.i in triggers or verb.lemma_.lower() not in SUPPORT_VERBS:
+        return None
+    return _attached_timex(verb, timexes, triggers)
+
+
+def _occurrence(trigger: Any) -> bool:
+    """Whether a nominal event is the subject of a verb of occurring ("talks took place in July",
+    "the exchange happened"): the sentence is about the event itself."""
+    while trigger.dep_ in ("appos", "conj") and trigger.head.i != trigger.i:
+        trigger = trigger.head
+    verb = trigger.head
+    if trigger.dep_ not in ("nsubj", "nsubjpass") or verb.pos_ not in ("VERB", "AUX"):
+        return False
+    lemma = verb.lemma_.lower()
+    return lemma in OCCURRENCE_VERBS or (lemma == "take" and any(c.lower_ == "place" for c in verb.children))
+
+
+# The longest phrase kept as the topic of an event no one is named in (tokens).
+PHRASE_TOKENS = 8
+# Types that are informative alone when dated ("the November elections", "the G20 summit in July").
+SELF_STANDING_TYPES = frozenset(("election", "meet", "attack", "protest"))
+
+
+def _informative(etype: str, args: list[EventArgument], trigger: Any, is_noun: bool, timex: Timex | None) -> bool:
+    """Whether a mention is worth a timeline row: it names who took part (a named speaker for speech
+    acts), or it is a dated event of a kind that stands alone ("the November elections")."""
+    people = [a for a in args if a.role in ("actor", "target")]
+    if any(name_key(a.text) or a.entity_id for a in people):
+        return True  # someone named took part ("visit our site" names no one)
+    if etype in ("ease_sanctions", "impose_sanctions") and args:
+        return True  # the sanctions are what the event is about ("sanctions may be weakened")
+    anaphoric = is_noun and any(c.dep_ == "det" and c.lower_ in ("that", "this", "the") for c in trigger.children)
+    dated_alone = timex is not None and (etype in SELF_STANDING_TYPES or (is_noun and _occurrence(trigger)))
+    return dated_alone or (anaphoric and etype in COMPATIBLE)
 
 
 def _reporting_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: set[int]) -> Timex | None:
@@ -410,12 +548,19 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
         if span is not None and len(span):
             timex_roots.append((t, span.root))
     pronouns = _Pronouns(parsed)
+    range_of: dict[str, str] = {}
+    for begin, end in timex_ranges(text, timexes):
+        value = range_value(begin, end)
+        if value:
+            range_of[begin.id] = range_of[end.id] = value
     out: list[EventMention] = []
     for i, (etype, is_noun) in sorted(triggers.items()):
         token = parsed[i]
         # a nominal inside a time expression ("the Dec. 29 call" is fine; "election day" is not)
         if any(t.start <= token.idx < t.end for t in timexes):
             continue
+        if is_noun and token.dep_ in ("appos", "conj") and token.head.i in triggers and triggers[token.head.i][1]:
+            continue  # "Exchange 18 calls and text messages": the apposition re-describes the same event
         etype_info = ONTOLOGY[etype]
         start, end = token.idx, token.idx + len(token.text)
         if not is_noun:
@@ -437,30 +582,45 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
             mention = _mention_for(parsed[a.token.i].idx, parsed[a.token.i].idx + len(a.token.text), mentions)
             args.append(EventArgument(a.role, doc_id, s_char, e_char, text[s_char:e_char],  # type: ignore[arg-type]
                                       mention.entity_id if mention else None, mention.id if mention else None))
-        timex = _attached_timex(token, timex_roots, set(triggers)) or _reporting_timex(token, timex_roots, set(triggers))
+        timex = _attached_timex(token, timex_roots, set(triggers)) or _reporting_timex(token, timex_roots, set(triggers)) \
+            or (_support_verb_timex(token, timex_roots, set(triggers)) if is_noun else None)
         if is_noun and etype in COMPATIBLE and not any(a.role == "actor" for a in args):
             # "Prior to the Dec. 29 call with Kislyak, Flynn called ...": a nominal call/meeting in an
-            # adverbial phrase takes the named person who is a subject in its sentence as its actor
+            # adverbial phrase takes the named person who is the subject of the verb the phrase
+            # hangs on (not any subject of the sentence: "Trump fired Flynn when ... a conversation
+            # with Kislyak" gives the conversation no actor)
             targets = {a.text for a in args if a.role == "target"}
-            subj = next((t for t in token.sent if t.dep_ in ("nsubj",) and t.ent_type_ == "PERSON" and t.text not in targets and t.i != token.i), None)
+            verb = _governing_verb(token)
+            subj = next((t for t in verb.children if t.dep_ == "nsubj" and t.ent_type_ == "PERSON" and t.text not in targets), None) if verb is not None else None
             if subj is not None and token.dep_ in ("pobj",) and token.head.dep_ in ("prep",):
                 s_tok, e_tok = _entity_span(subj)
                 s_char, e_char = parsed[s_tok].idx, parsed[e_tok - 1].idx + len(parsed[e_tok - 1].text)
                 mention = _mention_for(subj.idx, subj.idx + len(subj.text), mentions)
                 args.append(EventArgument("actor", doc_id, s_char, e_char, text[s_char:e_char], mention.entity_id if mention else None, mention.id if mention else None))
-        anaphoric = is_noun and etype in COMPATIBLE and any(c.dep_ == "det" and c.lower_ in ("that", "this", "the") for c in token.children)
-        if not timex and not anaphoric and not any(a.role in ("actor", "target") for a in args):
-            continue  # "visit our site", "Comments": no participant and no time is no reportable event
+        if not _informative(etype, args, token, is_noun, timex):
+            continue
+        if is_noun and not any(a.role in ("actor", "target", "topic") for a in args):
+            # no one named: the event's own phrase ("Exchange 18 calls and text messages") says what it is
+            sub = [t for t in token.subtree if t.pos_ != "PUNCT"][:PHRASE_TOKENS]
+            if len(sub) > 1:
+                s_char, e_char = sub[0].idx, sub[-1].idx + len(sub[-1].text)
+                args.append(EventArgument("topic", doc_id, s_char, e_char, text[s_char:e_char]))
         sent = token.sent
         modality = _modality(token, is_noun)
+        date = timex.value if timex and timex.type in ("DATE", "TIME") else None
+        if timex is not None:
+            # "Jan. 24, two days after he was sworn in": the swearing-in is two days before the date;
+            # "from April to November 2016": the event spans the range
+            date = offset_event_value(timex) or range_of.get(timex.id) or date
         out.append(EventMention(
             id=record_id("em", doc_id, start, end, etype),
             doc_id=doc_id, start=start, end=end, text=text[start:end], type=etype,
             cameo=etype_info.cameo, plover=etype_info.plover, arguments=tuple(args),
             timex_id=timex.id if timex else None,
-            date=timex.value if timex and timex.type in ("DATE", "TIME") else None,
+            date=date,
             modality=modality,
             sentence=Span(doc_id, sent.start_char, sent.end_char, text[sent.start_char:sent.end_char]),
+            generic=_generic(token, is_noun),
         ))
     return [m for m in _inherit_anaphoric(out, parsed) if m.date or any(a.role in ("actor", "target") for a in m.arguments)]
 
@@ -487,13 +647,13 @@ def _inherit_anaphoric(mentions: list[EventMention], parsed: Any) -> list[EventM
                         break
                     extra = tuple(a for a in prev.arguments if a.role in ("actor", "target") and not any(b.role == a.role for b in m.arguments))
                     m = EventMention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.cameo, m.plover, m.arguments + extra,
-                                     prev.timex_id, prev.date, m.modality, m.sentence)
+                                     prev.timex_id, prev.date, m.modality, m.sentence, m.generic)
                     break
         out.append(m)
     return out
 
 
-@document_stage("extract_events", "1", produces=("event_mention",), requires=("timex",), needs_parse=True)
+@document_stage("extract_events", "2", produces=("event_mention",), requires=("timex",), needs_parse=True)
 def extract_events(ctx: DocumentContext) -> Iterator[EventMention]:
     """Document stage: the document's event mentions (needs the parse; uses timexes and, when the
     mentions stage ran, mention records for arguments)."""

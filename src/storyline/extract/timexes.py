@@ -320,6 +320,47 @@ _FUTURE_WORDS = re.compile(
 _PAST_WORDS = re.compile(r"\b(?:said|was|were|had|did|told|announced|reported|ago|last|earlier)\b|\b\w{3,}ed\b", re.I)
 
 
+# Modifiers that make an event prospective (not yet happened) whatever the tense around it.
+PROSPECTIVE_MODIFIERS = frozenset((
+    "possible", "potential", "proposed", "planned", "upcoming", "forthcoming", "next", "future", "prospective",
+    "expected", "scheduled", "coming", "anticipated", "likely", "hypothetical",
+))
+
+
+def _prospective(tok: Any) -> bool:
+    """Whether a token of the path from a time expression to its verb is a planned or hypothetical
+    event ("possible meeting", "upcoming summit", "next round")."""
+    return tok.pos_ in ("NOUN", "PROPN") and any(
+        c.dep_ in ("amod", "advmod", "compound") and c.lower_ in PROSPECTIVE_MODIFIERS for c in tok.children)
+
+
+# Nouns that, after "there was/is", announce something that has not happened ("there was talk of a
+# possible meeting ... in July", "there are plans for talks in July").
+PROSPECT_NOUNS = frozenset(("talk", "plan", "plans", "prospect", "possibility", "chance", "hope", "hopes", "idea", "proposal"))
+
+
+def _existential_prospect(verb: Any) -> bool:
+    """ "there was talk of a possible meeting": an existential "be" whose subject is a prospect."""
+    if verb.lemma_ != "be" or not any(c.dep_ == "expl" for c in verb.children):
+        return False
+    for attr in (c for c in verb.children if c.dep_ in ("attr", "nsubj")):
+        if attr.lemma_.lower() in PROSPECT_NOUNS or _prospective(attr):
+            return True
+        if any(_prospective(o) for p in attr.children if p.dep_ == "prep" for o in p.children if o.dep_ == "pobj"):
+            return True
+    return False
+
+
+def _non_finite(tok: Any) -> bool:
+    """A participle or infinitive without auxiliaries that modifies a noun or another clause ("a
+    meeting taking place before ..."): its tense is that of what it hangs on, so climb past it."""
+    if tok.tag_ not in ("VBG", "VBN", "VB"):
+        return False
+    if any(c.dep_ in ("aux", "auxpass") for c in tok.children):
+        return False
+    return tok.dep_ in ("acl", "advcl", "xcomp", "pcomp") and tok.head.i != tok.i
+
+
 def tense_at(text: str, start: int, end: int, parsed: Any = None) -> str | None:
     """"past", "future", "present" or None: the tense of the clause governing text[start:end].
 
@@ -329,10 +370,19 @@ def tense_at(text: str, start: int, end: int, parsed: Any = None) -> str | None:
         span = parsed.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             tok = span.root
-            for _ in range(8):
-                if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            for _ in range(12):
+                if _prospective(tok):
+                    # "a possible meeting ... before a G20 summit in July", "the upcoming summit in
+                    # July": the expression sits in a hypothetical or planned event, whatever the tense
+                    # of the reporting clause around it
+                    return "future"
+                if tok.pos_ in ("VERB", "AUX") and not _non_finite(tok):
+                    break
+                if tok.head.i == tok.i:
                     break
                 tok = tok.head
+            if tok.pos_ in ("VERB", "AUX") and _existential_prospect(tok):
+                return "future"
             if tok.pos_ in ("VERB", "AUX"):
                 auxes = [c for c in tok.children if c.dep_ in ("aux", "auxpass")]
                 lemmas = {a.lower_ for a in auxes}
@@ -982,7 +1032,80 @@ def find_timexes(text: str, dct: DocumentTime, parsed: Any = None) -> list[Found
         found = resolver.resolve(cand)
         if found is not None:
             results.append(found)
-    return results
+    return _range_years(text, results)
+
+
+# --------------------------------------------------------------------------------------------
+# Ranges: "from April to November 2016", "between March and May"
+
+# A range is two DATE expressions joined like this (TIMEX3 keeps the two points as two timexes; the
+# interval itself is what :func:`timex_ranges` returns and what events use as their date).
+_RANGE_OPEN = re.compile(r"(?:\bfrom|\bbetween)\s+$", re.I)
+_RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|thru|and|-|–|—)\s*", re.I)
+_CALENDAR = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
+
+
+def _range_pairs(text: str, items: list[Any]) -> Iterator[tuple[int, int]]:
+    """Indices (begin, end) of consecutive DATE expressions that form a range in ``text``."""
+    for i in range(len(items) - 1):
+        a, b = items[i], items[i + 1]
+        if a.type != "DATE" or b.type != "DATE":
+            continue
+        if not _RANGE_JOIN.fullmatch(text[a.end : b.start]) or not _RANGE_OPEN.search(text[max(0, a.start - 10) : a.start]):
+            continue
+        yield i, i + 1
+
+
+def _range_years(text: str, found: list[FoundTimex]) -> list[FoundTimex]:
+    """The year-less start of a range takes its year from the end ("from April to November 2016":
+    April 2016, not the April nearest the DCT); a start later in the year than the end is the
+    previous year's ("from December to March 2017")."""
+    out = list(found)
+    for i, j in _range_pairs(text, out):
+        a, b = out[i], out[j]
+        stated_end = _CALENDAR.fullmatch(b.value) and b.anchor is None  # the end states its year
+        yearless_start = re.fullmatch(r"(?:\d{4}|XXXX)-\d{2}(?:-\d{2})?", a.value) and (a.anchor is not None or a.value.startswith("XXXX"))
+        if not (stated_end and yearless_start):
+            continue
+        month_day = a.value[5:]
+        year = int(b.value[:4]) - (1 if month_day[:2] > b.value[5:7] else 0)
+        out[i] = FoundTimex(a.start, a.end, a.text, a.type, f"{year:04d}-{month_day}", a.granularity, f"ref:{b.start}", False)
+    return out
+
+
+def timex_ranges(text: str, timexes: Iterable[Timex]) -> list[tuple[Timex, Timex]]:
+    """The ranges among a document's timexes: (begin, end) pairs such as "from April to November
+    2016". TIMEX3 represents a range as its two points (two DATE timexes) plus the interval between
+    them; storyline keeps the two timex records and gives an event dated by either the interval
+    value ``BEGIN..END`` (see :func:`range_value`)."""
+    items = sorted(timexes, key=lambda t: t.start)
+    return [(items[i], items[j]) for i, j in _range_pairs(text, items)]
+
+
+def range_value(begin: Timex, end: Timex) -> str | None:
+    """``2016-04..2016-11`` for a range whose ends both have calendar values, else None."""
+    if begin.value[:4].isdigit() and end.value[:4].isdigit():
+        return f"{begin.value.split('T')[0]}..{end.value.split('T')[0]}"
+    return None
+
+
+_EVENT_OFFSET = re.compile(rf"(?:{_APPROX})?(?P<n>{_NUM})\s+(?:more\s+)?(?P<u>days?|weeks?|months?|years?)\s+(?P<dir>after|before)", re.I)
+
+
+def offset_event_value(timex: Timex) -> str | None:
+    """The date of the event an apposed offset hangs on: "Jan. 24, two days after he was sworn in"
+    gives the timex "two days after" the value 2017-01-24 (the date it denotes), and the swearing-in
+    2017-01-22 (that date minus the offset). None when the timex is no such offset."""
+    m = _EVENT_OFFSET.fullmatch(timex.text.strip())
+    parsed = _value_date(timex.value) if m else None
+    if not m or parsed is None:
+        return None
+    n = _number(m["n"])
+    if n is None or n != int(n):
+        return None
+    unit = _unit(m["u"])
+    k = -int(n) if m["dir"].lower() == "after" else int(n)
+    return _at(_shift(parsed[0], k, unit), parsed[1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1041,7 +1164,7 @@ def timex_records(document: Document, found: Iterable[FoundTimex]) -> list[Timex
     return out
 
 
-@document_stage("extract_timexes", "1", produces=("timex",), needs_parse=True)
+@document_stage("extract_timexes", "2", produces=("timex",), needs_parse=True)
 def extract_timexes(ctx: DocumentContext) -> Iterator[Timex]:
     """Document stage: the document's time expressions, normalised against its DCT."""
     document = ctx.document

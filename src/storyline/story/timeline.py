@@ -69,7 +69,7 @@ def timeline_entries(events: list[Event], mentions: dict[str, EventMention], doc
     return entries
 
 
-@corpus_stage("build_timeline", "1", produces=("timeline_entry",), requires=("event", "timex"))
+@corpus_stage("build_timeline", "2", produces=("timeline_entry",), requires=("event", "timex"))
 def build_timeline(source: RecordSource, settings: Settings) -> Iterator[TimelineEntry]:
     """Corpus stage: the story timeline from resolved events and the documents' dates."""
     events = list(source.records("event"))
