@@ -1,11 +1,13 @@
 """The web UI in real headless Chromium (Debian's /usr/bin/chromium via Playwright): every view renders,
 records link to their highlighted spans and back, hostile article text stays text, nothing is fetched
-from elsewhere. Screenshots of each view go to docs/screenshots/."""
+from elsewhere. The README's screenshots come from a real build (tests/test_web_screenshots.py); these
+fixture views are shot to a temporary folder for inspection, except the empty-workspace overview."""
 
 from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+FIXTURE_SHOTS = Path(tempfile.gettempdir()) / "storyline-fixture-screenshots"
 
 if not shutil.which(CHROMIUM):
     pytest.skip("needs Debian's chromium (make browser)", allow_module_level=True)
@@ -90,8 +93,9 @@ def focused_text(page) -> str:
 
 
 def shot(page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
+    folder = SCREENSHOTS if name == "overview-empty" else FIXTURE_SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
 def test_web_overview_shows_story_summary_entities_and_contradictions(page, server, story):

@@ -20,6 +20,10 @@ from storyline.errors import Code, QueryError, WorkspaceError
 from storyline.model import RECORD_TYPES
 from storyline.store.workspace import SCHEMA_VERSION
 
+# The workspace-wide summary story: storyline.story.clusters.ALL_STORIES_ID, repeated here because
+# importing the clustering stage would load spaCy into the API server.
+ALL_STORIES_ID = "story-all"
+
 # A page never holds more than this many items, whatever the client asks (memory and latency bound).
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -431,7 +435,10 @@ class StoryReader:
         stories = [
             json.loads(r["data"])
             for r in self.conn.execute(
-                "SELECT data FROM records WHERE kind='story' ORDER BY json_array_length(json_extract(data, '$.doc_ids')) DESC, id LIMIT 10"
+                "SELECT data FROM records WHERE kind='story' "
+                # the workspace-wide summary (ALL_STORIES_ID) leads; then the largest stories
+                "ORDER BY id = ? DESC, json_array_length(json_extract(data, '$.doc_ids')) DESC, id LIMIT 10",
+                (ALL_STORIES_ID,),
             )
         ]
         main = stories[0] if stories else None
@@ -490,6 +497,8 @@ class StoryReader:
         if self.conn.execute("SELECT 1 FROM records WHERE kind='timeline_entry' LIMIT 1").fetchone():
             page = self.list_records("timeline_entry", f, limit, offset, order="json_extract(r.data, '$.date'), r.id")
             page["source"] = "timeline_entry"
+            # outlet and title of each cited document, so the UI can name sources rather than show ids
+            page["documents"] = self.document_briefs(sorted({d for e in page["items"] for d in e.get("doc_ids", ())}))
             return page
         where, args = self._document_where(f)
         if f.entity:

@@ -12,8 +12,10 @@ const KIND_LABEL = {
   document: "documents", mention: "mentions", role: "roles", entity: "entities", judgement: "merge judgements",
   timex: "time expressions", event_mention: "event mentions", event: "events", timeline_entry: "timeline entries",
   attribution: "quotes", claim: "claims", proposition: "propositions", contradiction: "contradictions",
-  duplicate_group: "duplicate groups", story: "stories", rejection: "rejections",
+  duplicate_group: "duplicate groups", story: "stories", rejection: "rejections", outlet_report: "outlet reports",
 };
+// The workspace-wide summary (story.clusters.ALL_STORIES_ID): the overview's story, never one story among others.
+const ALL_STORIES_ID = "story-all";
 
 // ---------------------------------------------------------------------------------------------
 // DOM building: text only
@@ -56,6 +58,15 @@ function outLink(url, label) {
 }
 
 function empty(message) { return h("div", { class: "empty" }, message); }
+
+// Labels built from article sentences can run to a paragraph; lists show this many characters and the
+// whole label on hover (a proposition label of the demo corpus is ~230 characters).
+const LABEL_CHARS = 140;
+
+function clip(text, n) {
+  const s = String(text || "");
+  return s.length <= n ? s : s.slice(0, n - 1).replace(/\s+\S*$/, "").replace(/[\s,;:.–—-]+$/, "") + "…";
+}
 
 function hashFor(path, params) {
   const qs = new URLSearchParams();
@@ -195,7 +206,9 @@ async function overviewView() {
   const c = o.counts;
   const out = [];
   const story = o.story;
-  out.push(h("h1", {}, story ? story.label : "The story so far"));
+  const whole = !story || story.id === ALL_STORIES_ID;
+  out.push(h("h1", {}, whole ? "The story so far" : story.label));
+  if (story && whole) out.push(h("p", { class: "muted" }, "Summary across the whole workspace: ", story.label));
   const range = o.date_range.first ? `${o.date_range.first.slice(0, 10)} – ${o.date_range.last.slice(0, 10)}` : "no dated documents";
   out.push(h("div", { class: "stats" },
     h("div", { class: "stat" }, h("b", {}, c.document), "documents"),
@@ -236,9 +249,11 @@ async function overviewView() {
   grid.appendChild(h("div", {}, h("h2", {}, "What the workspace holds"), counts));
   out.push(grid);
 
-  if (o.stories.length > 1) {
-    out.push(h("h2", {}, "Other stories"));
-    out.push(h("ul", {}, o.stories.slice(1).map(s => h("li", {}, h("a", { href: recHref("story", s.id) }, s.label), ` (${s.documents} documents)`))));
+  const others = o.stories.filter(s => s.id !== ALL_STORIES_ID && (!story || s.id !== story.id));
+  if (others.length) {
+    out.push(h("h2", {}, whole ? "Stories" : "Other stories"));
+    out.push(h("ul", {}, others.map(s => h("li", {}, h("a", { href: recHref("story", s.id), title: s.label }, clip(s.label, LABEL_CHARS)),
+      ` (${s.documents} document${s.documents === 1 ? "" : "s"}${s.first_date ? ", " + s.first_date + (s.last_date && s.last_date !== s.first_date ? " – " + s.last_date : "") : ""})`))));
   }
   out.push(h("h2", {}, "Latest documents"));
   out.push(o.latest_documents.length ? docTable(o.latest_documents) : empty("No dated documents yet."));
@@ -247,7 +262,7 @@ async function overviewView() {
 
 function docTable(items) {
   return h("table", { class: "docs" }, h("tr", {}, h("th", {}, "published"), h("th", {}, "outlet"), h("th", {}, "title")),
-    items.map(d => h("tr", {}, h("td", {}, d.published ? d.published.slice(0, 16) : "undated"), h("td", {}, d.outlet || "–"),
+    items.map(d => h("tr", {}, h("td", {}, d.published ? d.published.slice(0, 16).replace("T", " ") : "undated"), h("td", {}, d.outlet || "–"),
       h("td", {}, docLink(d)))));
 }
 
@@ -281,10 +296,24 @@ async function storyView(params, id) {
 // Timeline
 
 const DAY = 86400000;
+const TICK_PX = 80;  // room for one "YYYY-MM-DD" axis label at .72rem
 
 function parseDate(value) {
   // -> [startMs, endMs] covering the stated precision (a year is a range, a day a point).
   if (!value) return null;
+  if (value.includes("..")) {
+    // an interval "A..B"; an open one ("2016-11..": not before November 2016) is drawn from its start
+    const [a, b] = value.split("..", 2).map(v => v ? parseDate(v) : null);
+    if (a && b) return [a[0], Math.max(a[1], b[1])];
+    return a || b;
+  }
+  const week = /^(\d{4})-W(\d{2})/.exec(value);
+  if (week) {
+    // ISO week: Monday of week 1 is the Monday on or before 4 January
+    const jan4 = Date.UTC(+week[1], 0, 4), monday1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * DAY;
+    const start = monday1 + (+week[2] - 1) * 7 * DAY;
+    return [start, start + 7 * DAY];
+  }
   let m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}):(\d{2}))?/.exec(value);
   if (!m) return null;
   const y = +m[1], mo = m[2] ? +m[2] - 1 : null, d = m[3] ? +m[3] : null;
@@ -300,7 +329,10 @@ async function timelineView(params) {
   const page = await api("timeline", { limit: 500, since: params.since, until: params.until, entity: params.entity, story: params.story });
   const out = [h("h1", {}, "Timeline")];
   if (page.source === "document-dates") out.push(empty("No timeline stage output yet: showing documents by publication date."));
-  const items = page.items.map(e => ({ e, r: parseDate(e.date) })).filter(x => x.r);
+  // ordered by the date each entry covers: the API sorts date strings, which puts "2026-W12" after "2026-04"
+  const items = page.items.map(e => ({ e, r: parseDate(e.date) })).filter(x => x.r).sort((a, b) => a.r[0] - b.r[0]);
+  const undated = page.items.filter(e => !parseDate(e.date));
+  const docs = page.documents || {};
   if (!items.length) { out.push(empty("Nothing dated yet: no events or documents with a known date.")); return out; }
   if (page.total > page.items.length) out.push(h("p", { class: "muted small" }, `Showing the first ${page.items.length} of ${page.total} entries.`));
   const min = Math.min(...items.map(x => x.r[0])) - 3 * DAY, max = Math.max(...items.map(x => x.r[1])) + 3 * DAY;
@@ -344,11 +376,13 @@ async function timelineView(params) {
     // ticks: years, months or days depending on zoom
     const axis = h("div", { class: "tl-axis" });
     const d0 = new Date(min);
-    let step = pxPerDay > 25 ? "day" : pxPerDay > 1.2 ? "month" : "year";
+    // a label needs ~80px (a day) or ~55px (a month): label every `stride` days so labels never overlap
+    let step = pxPerDay * 7 >= TICK_PX ? "day" : pxPerDay * 30 >= 55 ? "month" : "year";
+    const stride = step === "day" ? Math.ceil(TICK_PX / pxPerDay) : 1;
     let t = step === "year" ? Date.UTC(d0.getUTCFullYear(), 0, 1) : step === "month" ? Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), 1) : Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), d0.getUTCDate());
     let n = 0;
     while (t <= max && n++ < 2000) {
-      if (t >= min) {
+      if (t >= min && (stride === 1 || Math.round(t / DAY) % stride === 0)) {
         const dt = new Date(t);
         const text = step === "year" ? String(dt.getUTCFullYear()) : step === "month" ? dt.toISOString().slice(0, 7) : dt.toISOString().slice(0, 10);
         const tick = h("div", { class: "tl-tick" }, text);
@@ -372,11 +406,13 @@ async function timelineView(params) {
   out.push(scroll);
   out.push(h("h2", {}, "Entries"));
   out.push(h("table", { class: "tl-list" }, h("tr", {}, h("th", {}, "date"), h("th", {}, ""), h("th", {}, "what"), h("th", {}, "documents")),
-    page.items.map(e => h("tr", {},
+    [...items.map(x => x.e), ...undated].map(e => h("tr", {},
       h("td", {}, e.date || "undated", e.precision && e.precision !== "day" ? h("span", { class: "muted small" }, ` (${e.precision})`) : null),
       h("td", {}, h("span", { class: "badge" }, e.kind), e.conflict ? h("span", { class: "badge denies", title: "sources give different dates" }, "date conflict") : null),
       h("td", {}, h("a", { href: e.kind === "event" ? recHref("event", e.ref_id) : "#/doc/" + encodeURIComponent(e.ref_id) }, e.label)),
-      h("td", { class: "small" }, (e.doc_ids || []).slice(0, 6).map((d, i) => [i ? ", " : "", h("a", { href: "#/doc/" + encodeURIComponent(d) }, d)]))))));
+      h("td", { class: "small" }, (e.doc_ids || []).slice(0, 6).map((d, i) => [i ? ", " : "",
+        h("a", { href: "#/doc/" + encodeURIComponent(d), title: docs[d] ? docs[d].title || d : d }, docs[d] ? docs[d].outlet || clip(docs[d].title || d, 40) : d)]),
+        (e.doc_ids || []).length > 6 ? ` and ${e.doc_ids.length - 6} more` : null)))));
   return out;
 }
 
@@ -485,13 +521,36 @@ async function entityView(params, id) {
   const e = await api("entities/" + encodeURIComponent(id), { limit: 50, offset });
   const out = [h("h1", {}, e.name, " ", h("span", { class: "badge" }, e.type))];
   out.push(h("p", {}, "Also named: ", e.aliases.length ? e.aliases.join(" · ") : h("span", { class: "muted" }, "no other names")));
-  if (e.roles.length) out.push(h("h2", {}, "Roles and titles"), h("ul", {}, e.roles.map(r => h("li", {}, h("b", {}, r.title), r.time ? ` (${r.time})` : "", " — ", evidenceLink(r, "role:" + r.id)))));
+  if (e.roles.length) {
+    // one line per title (and time); every article that gives it is a numbered citation
+    const byTitle = new Map();
+    for (const r of e.roles) {
+      const key = (r.title || "").toLowerCase() + "|" + (r.time || "");
+      if (!byTitle.has(key)) byTitle.set(key, []);
+      byTitle.get(key).push(r);
+    }
+    out.push(h("h2", {}, "Roles and titles"), h("ul", { class: "roles" }, [...byTitle.values()].map(rs => h("li", {}, h("b", {}, rs[0].title),
+      rs[0].time ? ` (${rs[0].time})` : "", " ",
+      rs.map((r, i) => evidenceLink(r, "role:" + r.id, `[${i + 1}]`))))));
+  }
   out.push(h("h2", {}, "Why these mentions are one entity"));
   if (e.evidence.length) {
     const ms = e.evidence_mentions || {};
     const m = mid => ms[mid] ? h("q", {}, evidenceLink(ms[mid], "mention:" + mid)) : h("code", {}, mid);
-    out.push(h("ul", { class: "why-merged" }, e.evidence.map(j => h("li", {}, m(j.left), " = ", m(j.right), " ",
-      h("span", { class: "badge " + (j.verdict === "same" ? "asserts" : "denies") }, `${j.verdict} ${j.score.toFixed(2)}`), j.reason))));
+    // the same reason often links many mention pairs ("Orlov" = "Sergei Orlov" in five articles): one line
+    // per reason, with the first pair as its example and the number of pairs it joined
+    const byReason = new Map();
+    for (const j of e.evidence) {
+      const key = j.verdict + "|" + j.reason;
+      if (!byReason.has(key)) byReason.set(key, []);
+      byReason.get(key).push(j);
+    }
+    out.push(h("ul", { class: "why-merged" }, [...byReason.values()].map(js => {
+      const j = js[0];
+      return h("li", {}, m(j.left), " = ", m(j.right), " ",
+        h("span", { class: "badge " + (j.verdict === "same" ? "asserts" : "denies") }, `${j.verdict} ${j.score.toFixed(2)}`), j.reason,
+        js.length > 1 ? h("span", { class: "muted small" }, ` (${js.length} pairs)`) : null);
+    })));
   } else out.push(empty("No merge judgements recorded for this entity (one name, or resolution has not run)."));
   out.push(h("h2", {}, `Mentions (${e.mentions.total})`));
   out.push(e.mentions.items.length ? h("table", { class: "mentions" }, e.mentions.items.map(mn => h("tr", {},
@@ -532,17 +591,29 @@ async function claimsView(params) {
     for (const row of m.rows) {
       const p = row.proposition;
       table.appendChild(h("tr", { class: p.contradiction ? "contradiction" : "", "data-id": p.id },
-        h("td", {}, h("a", { href: recHref("proposition", p.id) }, p.label), p.contradiction ? h("span", { class: "badge denies" }, "contradiction") : null),
-        m.sources.map(s => h("td", { class: "cell" }, (row.cells[s.key] || []).map(c =>
-          h("a", { class: "badge " + c.stance, href: spanHref(c.doc_id, c.start, c.end, "claim:" + c.claim_id), title: c.text }, c.stance))))));
+        h("td", { class: "prop" }, h("a", { href: recHref("proposition", p.id), title: p.label }, clip(p.label, LABEL_CHARS)), p.contradiction ? h("span", { class: "badge denies" }, "contradiction") : null),
+        m.sources.map(s => h("td", { class: "cell" }, stanceBadges(row.cells[s.key] || [])))));
     }
-    out.push(table);
+    out.push(h("div", { class: "matrix-scroll" }, table));
     out.push(pager({ total: m.total, limit: m.limit, offset: m.offset }, o => { location.hash = hashFor("/claims", { offset: o }); }));
   }
   out.push(h("h2", {}, `Contradictions (${xs.total})`));
   out.push(xs.items.length ? xs.items.map(contradictionCard)
     : empty(xs.produced === false ? "No contradictions: this record type is not produced by this build." : "No contradictions found yet."));
   return out;
+}
+
+function stanceBadges(claims) {
+  // One badge per stance, linking to its first claim: a source repeating a claim in five articles is
+  // one "asserts ×5", not five badges; every claim is on the proposition page.
+  const byStance = new Map();
+  for (const c of claims) {
+    if (!byStance.has(c.stance)) byStance.set(c.stance, []);
+    byStance.get(c.stance).push(c);
+  }
+  return [...byStance.entries()].map(([stance, cs]) => h("a", { class: "badge " + stance,
+    href: spanHref(cs[0].doc_id, cs[0].start, cs[0].end, "claim:" + cs[0].claim_id), title: cs.map(c => c.text).join("\n") },
+    cs.length > 1 ? `${stance} ×${cs.length}` : stance));
 }
 
 async function contradictionView(params, id) {
@@ -666,7 +737,8 @@ async function readerView(params, id) {
   const article = renderArticle(doc.text, annotations, focus);
   const panel = h("div", { class: "card", id: "at-point" }, h("b", {}, "Click a highlight"), h("p", { class: "muted small" }, "to see the records it belongs to."));
   const byKey = {};
-  for (const a of annotations) byKey[a.kind + ":" + a.id] = a;
+  // a quote's content, cue and source share one record key: name the record by its first part (the quote)
+  for (const a of annotations) if (!byKey[a.kind + ":" + a.id]) byKey[a.kind + ":" + a.id] = a;
   const showPoint = (el) => {
     const recs = (el.dataset.recs || "").split(" ").filter(Boolean);
     panel.replaceChildren(h("b", {}, "At “", el.textContent.slice(0, 60), "”"),
