@@ -66,3 +66,10 @@ def test_every_merge_keeps_its_evidence(story):
         if len({i for i in e.mention_ids}) > 1:
             assert e.evidence, e.name
             assert all(j.verdict == "same" and j.reason for j in e.evidence)
+
+
+def test_mistranslated_peskov_quoted_as_sands_is_attached(story):
+    mentions, entities, _ = story
+    (peskov,) = [e for e in entities if e.name == "Dmitry Peskov"]
+    assert "Sands" in peskov.aliases
+    assert any("mistranslated" in j.reason for j in peskov.evidence)

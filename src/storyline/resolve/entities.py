@@ -73,7 +73,7 @@ SCORE_ROLE_NOMINAL = 0.75
 SCORE_SPEAKER_SUBSTITUTION = 0.55
 # A surname-only cluster attaches to the best full-name cluster of its block when there is one
 # candidate, or when the best candidate shares this much more context (co-occurring names) than the
-# runner-up. Calibrated on ECB+ dev (surname-only mentions across a topic): 0.2 keeps precision > 0.9.
+# runner-up. Not calibrated on data (no set tells apart people who share a surname); chosen conservatively.
 CONTEXT_MARGIN = 0.2
 
 # A word for the lexicon pass: letters only, so "Trump's" yields "Trump" and "pro-Trump" yields "Trump".
@@ -281,8 +281,11 @@ class Resolver:
                 out[self.part.find(m.id)].append(m)
         return out
 
-    def resolve_people(self) -> None:
-        """Person clusters of different documents that name the same person become one."""
+    def resolve_people(self, orphans: bool = True) -> None:
+        """Person clusters of different documents that name the same person become one.
+
+        ``orphans``: also merge surname-only clusters when no full name carries that surname (off for
+        the first pass, so the per-document speaker check still sees each orphan on its own)."""
         clusters = self._clusters(self.person_like)
         info: dict[str, dict[str, Any]] = {}
         blocks: dict[str, set[str]] = defaultdict(set)
@@ -329,6 +332,8 @@ class Resolver:
                     continue
                 cands = {self.part.find(f) for f in fulls if same_surname(info[r]["surname"], info[f]["surname"])}
                 if not cands:
+                    if not orphans:
+                        continue
                     # No full name anywhere to tell people apart: one surname, one person.
                     sn = info[r]["surname"]
                     if sn in orphans and self.part.find(orphans[sn]) != self.part.find(r):
@@ -560,7 +565,7 @@ class Resolver:
         """All steps; ``documents`` yields (doc id, clean text) for the lexicon and speaker passes."""
         self.apply_user_same()
         self.resolve_documents()
-        self.resolve_people()
+        self.resolve_people(orphans=False)
         terms = self.lexicon_terms()
         self.new_mentions: list[Mention] = []
         for doc_id, text in documents:
