@@ -30,7 +30,7 @@ GATES: dict[str, tuple[int, tuple[str, ...]]] = {
     "timex": (40, ("relaxed_f1", "value_accuracy")),
     "event-coref": (60, ("conll_f1",)),
     "clustering": (200, ("bcubed_f1",)),
-    "dedup": (40, ("precision", "recall")),
+    "dedup": (40, ("pair_precision", "pair_recall")),
 }
 
 
