@@ -59,7 +59,8 @@ def render(results: list[dict[str, Any]]) -> str:
         for note in result.get("notes", []):
             lines.append(f"- {note}")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    # Commands were recorded with the machine's absolute paths; show them as a reader runs them.
+    return "\n".join(lines).rstrip().replace(str(DATA.parent) + "/", "../shared/") + "\n"
 
 
 def assemble() -> Path:
