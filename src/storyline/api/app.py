@@ -121,6 +121,14 @@ def create_app(db: str | Path, token: str | None = None, produced: dict[str, boo
     async def storyline_error(_: Request, exc: StorylineError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=503)
 
+    @app.exception_handler(sqlite3.OperationalError)
+    async def database_busy(_: Request, exc: sqlite3.OperationalError) -> JSONResponse:
+        # A writer holding the database past the connection's 30 s timeout is a busy server, not a bug:
+        # 503 with Retry-After. Any other operational error is a bug and stays a 500.
+        if "locked" in str(exc) or "busy" in str(exc):
+            return JSONResponse({"detail": f"the workspace is busy ({exc}); retry shortly"}, status_code=503, headers={"Retry-After": "5"})
+        raise exc
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}" for e in exc.errors())
@@ -325,7 +333,13 @@ def jsonable(value: Any) -> Any:
 
 def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8765, token: str | None = None) -> None:
     """Run the API and UI under uvicorn until interrupted (binds 127.0.0.1 unless told otherwise)."""
+    import sys
+
     import uvicorn
 
+    if host not in ("127.0.0.1", "localhost", "::1") and not token:
+        # The workspace (article texts, sources) is then readable by anyone who can reach this machine.
+        print(f"warning: serving on {host} without a token; anyone who can reach this address can read the workspace "
+              "(pass --token, or keep the default 127.0.0.1)", file=sys.stderr)
     app = create_app(db, token=token)
     uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -37,6 +37,8 @@ OWN_DATE_KINDS = ("event", "timeline_entry")
 MAX_NETWORK_NODES = 80
 # Dates accepted by since/until filters: a year, a month or a day (ISO).
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# SQLite errors that are the database's trouble (busy, damaged, missing), never a malformed query.
+SQLITE_TROUBLES = ("locked", "busy", "disk i/o", "malformed", "no such table", "out of memory", "interrupted", "unable to open", "readonly")
 # FTS5 snippet markers: control characters that never occur in clean text; the UI turns them into <mark>.
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
 
@@ -558,11 +560,14 @@ class StoryReader:
                     i["document"] = docs.get(i["doc_id"])
                 out[name] = {"total": total, "items": items}
         except sqlite3.OperationalError as exc:
-            if "fts5" in str(exc) or "syntax error" in str(exc) or "no such column" in str(exc) or "unterminated" in str(exc):
-                raise QueryError(
-                    Code.E040, f"q={q!r}: not a valid search ({exc}); put phrases in double quotes, e.g. \"Sergei Kislyak\""
-                ) from None
-            raise
+            # FTS5 words its syntax errors many ways ("fts5: syntax error", "unterminated string", "no such
+            # column", "unknown special query", "expected integer"): every error of the MATCH is the
+            # query's, except the database's own troubles, which are not the user's to fix.
+            if any(trouble in str(exc).lower() for trouble in SQLITE_TROUBLES):
+                raise
+            raise QueryError(
+                Code.E040, f"q={q!r}: not a valid search ({exc}); put phrases in double quotes, e.g. \"Sergei Kislyak\""
+            ) from None
         return out
 
     # -- network -------------------------------------------------------------------------------

@@ -58,7 +58,12 @@ def _fields_from_jsonl(item: SourceItem) -> tuple[str, bool, dict[str, Any]]:
         fields["byline"] = ", ".join(str(a) for a in fields["byline"])
     if isinstance(fields["outlet"], dict):
         fields["outlet"] = fields["outlet"].get("name")
-    return body, is_html, {k: v for k, v in fields.items() if v}
+    # Metadata is text (a publication date may also be epoch seconds): a JSON true, number, list or object
+    # in a text field is dropped, not passed on to the HTML extractor, the store and the UI.
+    return body, is_html, {
+        k: v for k, v in fields.items()
+        if (isinstance(v, str) and v.strip()) or (k == "published" and isinstance(v, (int, float)) and not isinstance(v, bool))
+    }
 
 
 def make_document(item: SourceItem, settings: Settings) -> Document:
@@ -95,6 +100,12 @@ def make_document(item: SourceItem, settings: Settings) -> Document:
             published = published_from_value(page.date, "markup")
     else:
         extracted = body
+    # The clean text is cut at max_text_chars anyway; judging more input than that would only cost time
+    # (the cleaner reads every line, a 50 MB text takes minutes), so the input is cut first, at the last
+    # line break in the second half of the limit where there is one. The raw bytes keep everything.
+    if len(extracted) > settings.max_text_chars:
+        cut = extracted.rfind("\n", 0, settings.max_text_chars)
+        extracted = extracted[: cut if cut > settings.max_text_chars // 2 else settings.max_text_chars]
     cleaned = clean_text(extracted)
     text = cleaned.text[: settings.max_text_chars]
     if len(text.strip()) < settings.min_text_chars:

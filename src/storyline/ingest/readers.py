@@ -84,7 +84,7 @@ def read_path(path: str, settings: Settings) -> Iterator[SourceItem | Rejection]
             yield Rejection(path, "ingest", Code.E005.name, f"{path} is {size:,} bytes, over the limit of {settings.max_file_bytes:,} (setting max_file_bytes)")
             return
         if suffix in JSONL_SUFFIXES:
-            yield from read_jsonl(path, gz)
+            yield from read_jsonl(path, gz, settings.max_file_bytes)
         elif suffix in JSON_SUFFIXES:
             yield from read_json(path, _read_bytes(p, gz, settings.max_file_bytes))
         elif suffix in WARC_SUFFIXES:
@@ -128,11 +128,12 @@ def _read_bytes(path: Path, gz: bool, limit: int) -> bytes:
     return path.read_bytes()
 
 
-def read_jsonl(path: str, gz: bool = False) -> Iterator[SourceItem | Rejection]:
+def read_jsonl(path: str, gz: bool = False, limit: int | None = None) -> Iterator[SourceItem | Rejection]:
     """One SourceItem per non-blank line (1-based line numbers in ``line`` and the uri ``path:LINE``).
 
     A binary file with a .jsonl name is one E004 rejection (not one per "line"); an empty file is E003;
     a gzip stream cut short yields the lines before the cut, then E006 naming the last good line.
+    A line over ``limit`` bytes is E005 for that line, skipped without being held in memory.
     """
     from storyline.ingest.decode import sniff_binary
 
@@ -151,7 +152,17 @@ def read_jsonl(path: str, gz: bool = False) -> Iterator[SourceItem | Rejection]:
     found = False
     try:
         with opener(path, "rb") as fh:  # type: ignore[operator]
-            for number, line in enumerate(fh, start=1):
+            while line := (fh.readline(limit + 1) if limit else fh.readline()):
+                number += 1
+                if limit and len(line) > limit and not line.endswith(b"\n"):
+                    while (rest := fh.readline(1 << 20)) and not rest.endswith(b"\n"):
+                        pass  # the rest of the over-long line, read in bounded pieces and dropped
+                    yield Rejection(
+                        f"{path}:{number}", "ingest", Code.E005.name,
+                        f"{path}:{number}: the JSON line is over the limit of {limit:,} bytes (setting max_file_bytes)", line=number,
+                    )
+                    found = True
+                    continue
                 if not line.strip():
                     continue
                 found = True
