@@ -37,7 +37,27 @@ def demo_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Docu
     report = build([str(DEMO)], Settings(db=str(db)))
     with Workspace(db) as ws:
         documents = {gold_key(doc.source_uri): doc for doc in ws.documents()}
+        groups = list(ws.records("duplicate_group"))
+    DUPLICATE_GROUPS[db] = groups
     return documents, report.rejected + report.stage_failures
+
+
+DUPLICATE_GROUPS: dict = {}
+GOLD_ALL = json.loads((DEMO.parent / "demo-gold.json").read_text(encoding="utf-8"))
+
+
+def test_demo_build_finds_the_syndicated_copy_with_its_origin(demo_build):
+    documents, _ = demo_build
+    (groups,) = DUPLICATE_GROUPS.values()
+    by_id = {doc.id: key for key, doc in documents.items()}
+    found = {(by_id[g.origin_doc_id], frozenset(by_id[d] for d in g.doc_ids)) for g in groups}
+    for pair in GOLD_ALL["duplicates"]:
+        assert (pair["origin"], frozenset((pair["origin"], pair["copy"]))) in found
+        group = next(g for g in groups if by_id[g.origin_doc_id] == pair["origin"])
+        changes = " ".join(group.changes)
+        assert pair["added_in_copy"][0][:60] in changes and pair["removed_in_copy"][0][:60] in changes
+    for a, b in GOLD_ALL["not_duplicates"]:
+        assert not any({a, b} <= {by_id[d] for d in g.doc_ids} for g in groups), (a, b)
 
 
 def test_demo_build_ingests_every_article_without_rejection(demo_build):
