@@ -175,3 +175,76 @@ def test_spans_point_into_the_text(nlp):
 
 def test_no_attribution_in_plain_narration(nlp):
     assert attributions(nlp, "The ambassador met the adviser in December. They had lunch.") == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a verb + preposition cue: the prepositional object is the content
+        ("Senator Kelli Ward called for the impeachment of the attorney general.", "the impeachment of the attorney general", "Kelli Ward"),
+        ("Clinton referred to Trump's remarks about women.", "Trump's remarks about women", "Clinton"),
+        # a participle modifying the speaker: "O'Malley calling Trump a fascist"
+        ("Police received 911 calls saying shots had been fired inside the center.", "shots had been fired inside the center", None),
+        # a one-word named object is content
+        ("Christie endorsed Trump.", "Trump", "Christie"),
+    ],
+)
+def test_nominal_and_participle_cues(nlp, text, content, speaker):
+    a = by_content(attributions(nlp, text), content)
+    assert a.content[0].text == content
+    if speaker is not None:
+        assert a.speaker_name == speaker
+
+
+def test_quote_as_the_object_of_a_speech_verb(nlp):
+    text = "When Rubio said it was great to be home, a man in the crowd yelled “Stay there!”"
+    a = by_content(attributions(nlp, text), "Stay there")
+    assert a.direct and a.cue is not None and a.cue.text == "yelled" and a.source is not None and a.source.text == "a man in the crowd"
+
+
+def test_quote_ending_its_sentence_is_not_taken_by_the_next_sentence_cue(nlp):
+    text = "The inquiry was described as “ongoing.” He said the FBI has not commented on its scope."
+    a = by_content(attributions(nlp, text), "the FBI has not commented")
+    assert not a.direct
+    assert not any("ongoing" in c.text for c in a.content)
+
+
+def test_run_of_quotes_is_one_attribution(nlp):
+    text = "“We are ready,” said Maria Zakharova.\n\n“And we will respond in kind.”\n\n“Nobody should doubt it.”"
+    found = attributions(nlp, text)
+    assert len(found) == 1 and len(found[0].content) == 3
+
+
+def test_indirect_content_stays_on_the_cue_paragraph(nlp):
+    # the parser hangs the second paragraph's clause on the first "says"
+    text = (
+        "Dean Johnson, a salesman from Sumter, says Cruz will “leave here with momentum.”\n\n"
+        "Joe Bateman, who traveled from Illinois, says there is a long road ahead."
+    )
+    a = by_content(attributions(nlp, text), "leave here")
+    assert a.speaker_name == "Dean Johnson" and "Bateman" not in a.content[0].text
+
+
+@pytest.mark.parametrize(
+    "text, kind, name",
+    [
+        (
+            "The charging document filed last week listed two false statements Flynn made. "
+            "It said Flynn falsely claimed that he had not asked Kislyak to refrain from escalating.",
+            "document",
+            "The charging document",
+        ),
+        ("Court documents show Flynn lied. It said he met Kislyak twice.", "document", "Court documents"),
+    ],
+)
+def test_it_said_resolves_to_the_document(nlp, text, kind, name):
+    a = next(a for a in attributions(nlp, text) if a.source is not None and a.source.text == "It")
+    assert (a.speaker_kind, a.speaker_name) == (kind, name)
+
+
+def test_outlet_appeal_to_readers_is_not_an_attribution(nlp):
+    text = (
+        "The Independent is trusted by Americans across the political spectrum. "
+        "We believe quality journalism should be available to everyone, paid for by those who can afford it."
+    )
+    assert attributions(nlp, text) == []

@@ -43,15 +43,15 @@ CUE_RATIO_FLOOR = 0.25
 CUE_VERBS: frozenset[str] = frozenset(
     """
     say tell add write ask note report announce suggest claim state argue explain insist deny confirm
-    acknowledge admit believe hope hop warn predict promise pledge vow tweet post testify allege
-    contend assert maintain declare reply respond retort recall reveal disclose concede complain charge
+    acknowledge admit believe hope hop warn predict promise pledge vow tweet testify allege
+    contend assert declare reply respond retort recall reveal disclose concede complain charge
     accuse urge caution emphasize emphasise stress indicate signal agree disagree dispute reject dismiss
     estimate expect fear worry doubt suspect conclude find show recommend propose demand call question
     wonder remark observe point continue boast joke quip muse speculate counter reiterate repeat assure
-    inform notify threaten plan seek decline refuse hint imply reckon seem appear decide vote support
+    inform notify threaten plan decline refuse hint imply reckon seem appear decide vote support
     describe order recognize prefer offer mention endorse aim rule push request remind forget persuade
     criticize criticise praise blame denounce blast tout mock thank defend oppose attack express cite
-    back extol slam tweet acknowledge
+    back extol slam tweet acknowledge exclaim confess shout chant yell scream answer echo
     """.split()
 )
 
@@ -65,10 +65,24 @@ OBJECT_CUES: frozenset[str] = frozenset(
     """.split()
 )
 
+# Verb + preposition cues whose prepositional object is the content: "called for an investigation",
+# "voted for Cruz", "referred to Trump".
+PREP_CUES: dict[str, frozenset[str]] = {
+    lemma: frozenset(preps.split("|"))
+    for lemma, preps in (
+        ("call", "for|on"), ("refer", "to"),
+        ("speak", "about|of|out"), ("point", "to"), ("ask", "about|for"), ("push", "for"), ("argue", "for|against"),
+        ("warn", "of|about|against"), ("complain", "about"), ("rail", "against"), ("advocate", "for"),
+        ("lash", "out"), ("hit", "back"), ("weigh", "in"), ("comment", "on"), ("insist", "on"), ("plead", "for"),
+        ("campaign", "for|against"), ("express", "support"), ("agree", "with"), ("side", "with"), ("pray", "for"),
+        ("root", "for"), ("testify", "about"), ("boast", "about|of"), ("joke", "about"), ("write", "about"),
+    )
+}
+
 # Verbs whose infinitive complement is the content: "hopes to ...", "declined to comment".
 INTENTION_CUES: frozenset[str] = frozenset(
-    "hope hop plan seek decline refuse promise pledge vow threaten expect seem appear decide aim prefer offer "
-    "urge ask push vote order persuade remind".split()
+    "hope hop plan decline refuse promise pledge vow threaten expect seem appear decide aim prefer offer "
+    "urge ask vote order persuade remind".split()
 )
 
 # Off: any verb with a speaker-like subject and a clause as a cue. On PolNeAR train[:60] it moved
@@ -133,6 +147,14 @@ KNOWN_OUTLETS: tuple[str, ...] = (
     "The Hill", "NPR", "Al Jazeera", "Xinhua", "The Daily Beast", "Daily Mail", "The Telegraph",
 )
 _OUTLET_KEYS = {o.lower().removeprefix("the ") for o in KNOWN_OUTLETS}
+
+# Words of an outlet's appeal to its readers (donation and subscription prompts): a "we" speaker in a
+# paragraph with one of them is the outlet promoting itself, not a source.
+OUTLET_APPEAL = re.compile(
+    r"\b(journalism|our (reporting|journalists|newsroom|readers)|your (support|donation|contribution)|donat\w*|"
+    r"subscri\w*|paywalls?|independent (reporting|journalism))\b",
+    re.I,
+)
 
 # Opening mark -> the marks that can close it.
 QUOTE_MARKS: dict[str, str] = {
@@ -293,12 +315,35 @@ def _subject(verb: Any) -> list[Any]:
         # the parser can hang a headline's subject on the body's verb too: take the nearest, on its line
         lo, hi = _line(verb)
         c = min(subjects, key=lambda c: (not lo <= c.idx < hi, abs(c.i - verb.i)))
-        return _trim([t for t in c.subtree if lo <= t.idx < hi])
-    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis", "acl") and verb.head is not verb:
+        return _trim([t for t in c.subtree if lo <= t.idx < hi]) or _adjacent_subject(verb)
+    if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") and verb.head.i < verb.i:
+        # "a statement saying ...", "O'Malley calling Trump a fascist": the noun the participle modifies
+        lo, hi = _line(verb)
+        skip = {t.i for t in verb.subtree}
+        return _trim([t for t in verb.head.subtree if t.i not in skip and t.i < verb.i and lo <= t.idx < hi])
+    if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis", "acl") and verb.head.i != verb.i:
         # "X endorsed Cruz, saying ..." / "X said ... and added ...": the head's subject speaks
-        if verb.dep_ != "conj" and verb.tag_ not in ("VBG",):
-            return []
+        if verb.dep_ != "conj" and verb.tag_ not in ("VBG",) and not (verb.dep_ == "xcomp" and verb.head.i < verb.i):
+            return []  # but "X went on to say" borrows its head's subject
         return _subject(verb.head)
+    return _adjacent_subject(verb)
+
+
+def _adjacent_subject(verb: Any) -> list[Any]:
+    """`Chris Christie said he would ...` parsed with the name hung on the headline above: the noun
+    phrase right before a finite verb, on its line, is its subject."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return []
+    doc = verb.doc
+    lo, _ = _line(verb)
+    k = verb.i - 1
+    while k >= 0 and doc[k].idx >= lo and doc[k].dep_ in ("aux", "neg", "advmod") and doc[k].pos_ in ("AUX", "PART", "ADV"):
+        k -= 1
+    if k < 0 or doc[k].idx < lo:
+        return []
+    for chunk in doc.noun_chunks:
+        if chunk.end - 1 == k and chunk.root.pos_ in ("PROPN", "NOUN", "PRON") and chunk.start_char >= lo:
+            return _trim(list(chunk))
     return []
 
 
@@ -378,9 +423,8 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
         if last is not None and last.direct and _starts_paragraph(text, qs):
             last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
             if last_end <= qs and not re.search(r"\w", text[last_end:qs]):
-                item = Found(cue=[], source=[], content=[(qs, qe)], direct=True, continued_from=last)
-                found.append(item)
-                last = item
+                # one attribution with one content span per quote, as an interrupted quote is
+                last.content.append((qs, qe))
                 continue
         # a quote with no cue of its own: a partial quote inside reported speech, or a scare quote
     return found
@@ -428,12 +472,27 @@ def _cue_after(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | No
             return None
         # the clause must begin where the quote ends: with the verb, or with its subject
         inside = {t.i for t in subj}
+        if _closes_sentence(doc.text, qs, qe) and _has_own_clause(tok):
+            return None  # `"... over." He said the FBI ...`: a new sentence with its own content
         if tok.i != j and not (
             subj[0].i == j and all(m in inside or doc[m].pos_ in ("ADV", "AUX", "PART", "PUNCT") for m in range(j, tok.i))
         ):
             return None
         return tok, subj
     return None
+
+
+def _closes_sentence(text: str, qs: int, qe: int) -> bool:
+    """Whether the quote ends its sentence inside the marks (`"... over."`), unlike `"... over,"`."""
+    inner = text[qs:qe].rstrip("”\"»«“'’ \n")
+    return inner.endswith((".", "!", "?"))
+
+
+def _has_own_clause(verb: Any) -> bool:
+    """Whether a cue verb has a clausal complement after it that is not inside a quotation."""
+    return any(c.dep_ == "ccomp" and c.i > verb.i and not c.is_punct for c in verb.children) and not any(
+        t.text in "“\"«„" for c in verb.children if c.dep_ == "ccomp" for t in c.subtree
+    )
 
 
 def _inverted_subject(verb: Any) -> list[Any]:
@@ -477,6 +536,11 @@ def _cue_before(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | N
     j = i
     while j >= 0 and doc[j].is_space:
         j -= 1
+    if j >= 0 and _is_cue_verb(doc[j]) and "\n" not in doc.text[doc[j].idx : qs]:
+        # `a man yelled “Stay there!”`, `saying “Too many.”`: the quote is the verb's object
+        subj = _subject(doc[j])
+        if subj:
+            return doc[j], subj
     if j < 0 or doc[j].text not in (":", ",", "—", "–", "-"):
         return None
     for k in range(j - 1, max(-1, j - 1 - CUE_WINDOW_BEFORE), -1):
@@ -512,7 +576,9 @@ def _stance(verb: Any, content_root: Any) -> str:
 def _content_root(verb: Any) -> tuple[Any, Any] | None:
     """(root token of the content, token to exclude from its subtree) for an indirect cue."""
     lemma = verb.lemma_.lower()
-    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    lo, hi = _line(verb)
+    # the parser runs across paragraph breaks: a clause on another line is not this cue's content
+    comps = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.idx < hi]
     if comps:
         return comps[-1], None
     if lemma in INTENTION_CUES:
@@ -555,6 +621,10 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
                 content = _trim([t for r in rest for t in r.subtree])
                 found.append(Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False, stance="declines"))
             continue
+        prep_cue = _prep_cue(tok)
+        if prep_cue is not None:
+            found.append(prep_cue)
+            continue
         if lemma not in CUE_VERBS:
             # an unlisted verb still reports when a speaker-like subject holds a clause ("X warned/
             # lamented/acknowledged that ...")
@@ -582,7 +652,8 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
             content = _trim(content + [t for c in tok.children if c.dep_ in ("oprd", "xcomp", "attr") for t in c.subtree])
         if exclude is not None:  # drop the subject of a parenthetical cue if it sits inside
             content = _trim([t for t in content if t.i not in {s.i for s in subj}])
-        if not content or (len(content) < 2 and lemma not in DECLINE_VERBS):
+        # one word is content only as a named object ("endorsed Cruz") or after "declined"
+        if not content or (len(content) < 2 and lemma not in DECLINE_VERBS and content[0].pos_ != "PROPN"):
             continue
         item = Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False)
         item.stance = _stance(tok, croot if exclude is None or True else None)
@@ -592,11 +663,31 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
     return found
 
 
+def _prep_cue(verb: Any) -> Found | None:
+    """`X called for an investigation`, `X voted for Cruz`, `X referred to Trump as ...`: a verb and
+    preposition pair whose object is what the speaker said, wanted or stood for."""
+    preps = PREP_CUES.get(verb.lemma_.lower())
+    if not preps or any(c.dep_ in ("ccomp", "dobj") for c in verb.children):
+        return None
+    prep = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ in preps), None)
+    if prep is None:
+        return None
+    objs = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+    subj = _subject(verb)
+    if not objs or not subj or subj[0].i > verb.i:
+        return None
+    content = _trim(list(objs[0].subtree))
+    if not content:
+        return None
+    cue = sorted(_cue_tokens(verb) + [prep], key=lambda t: t.i)
+    return Found(cue=cue, source=subj, content=_ranges(content), direct=False, stance=_stance(verb, None))
+
+
 def _inverted_clause(verb: Any) -> tuple[list[Any], list[Any]] | None:
     """`<content>, said the sources.` — a cue after a comma with its speaker after it: (source, content)."""
     doc = verb.doc
     k = verb.i - 1
-    while k >= 0 and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head is verb:
+    while k >= 0 and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head.i == verb.i:
         k -= 1
     if k < 1 or doc[k].text not in (",", "—", "–"):
         return None
@@ -619,7 +710,7 @@ def _speaker_like(source: list[Any]) -> bool:
     if len(source) == 1 and source[0].lower_ in ("he", "she", "they", "i", "we"):
         return True
     inside = {t.i for t in source}
-    head = next((t for t in source if t.head.i not in inside or t.head is t), source[-1])
+    head = next((t for t in source if t.head.i not in inside or t.head.i == t.i), source[-1])
     if head.ent_type_ in ("PERSON", "ORG", "NORP") or head.lemma_.lower() in ROLE_NOUNS | ANONYMOUS_NOUNS | OUTLET_NOUNS:
         return True
     return False
@@ -632,11 +723,11 @@ def _according_to(tok: Any) -> Found | None:
         return None
     source = _trim(list(objs[0].subtree))
     head = tok.head
-    if head is tok or head.i == tok.i:
+    if head.i == tok.i:
         return None
     # the clause the phrase modifies, without the phrase itself
     clause = head
-    while clause.dep_ not in ("ROOT",) and clause.head is not clause and clause.dep_ in ("prep", "advmod", "npadvmod"):
+    while clause.dep_ not in ("ROOT",) and clause.head.i != clause.i and clause.dep_ in ("prep", "advmod", "npadvmod"):
         clause = clause.head
     content = _trim([t for t in clause.sent if t.i not in {x.i for x in tok.subtree}])
     if len(content) < 3:
@@ -680,7 +771,7 @@ def _classify(doc: Any, source: list[Any]) -> tuple[str, str | None]:
     text = doc.text[s:e]
     low = text.lower()
     inside = {x.i for x in source}
-    heads = [t for t in source if t.head.i not in inside or t.head is t]
+    heads = [t for t in source if t.head.i not in inside or t.head.i == t.i]
     head = heads[0] if heads else source[-1]
     hl = head.lemma_.lower()
     persons = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start_char >= s and ent.end_char <= e]
@@ -755,11 +846,11 @@ def _resolve(doc: Any, found: list[Found]) -> None:
                     # not how news copy names a new speaker; it is a mangled rendering of the name
                     # (machine translation) — take the speaker of the preceding attribution (or, in a
                     # headline, the first named speaker of the article).
-                    prev = _nearest(named_so_far, pos, "person")
-                    if prev is None:
+                    earlier = _nearest(named_so_far, pos, "person")
+                    if earlier is None:
                         unintroduced.append(item)
                     else:
-                        full = prev
+                        full = earlier
                 name = full
             item.speaker_kind, item.speaker_name = "named", name
             named_so_far.append((pos, "person" if is_person else "org", name))
@@ -773,6 +864,13 @@ def _resolve(doc: Any, found: list[Found]) -> None:
                 resolved = _nearest_person(doc, named_so_far, pos)
             elif want == "group":
                 resolved = _nearest(named_so_far, pos, "org")
+            elif want == "thing":
+                # "The charging document listed ... It said ...": "it" speaks for the document or
+                # outlet named just before
+                document = _document_antecedent(doc, pos)
+                if document is not None:
+                    item.speaker_kind, item.speaker_name = document
+                    continue
             item.speaker_kind, item.speaker_name = "pronoun", resolved
             continue
         if kind == "role":
@@ -784,6 +882,33 @@ def _resolve(doc: Any, found: list[Found]) -> None:
         later = [n for p, k, n in named_so_far if p > item.anchor and k == "person" and n != item.speaker_name]
         if later and len(later[0].split()) > 1:
             item.speaker_name = later[0]
+
+
+def _document_antecedent(doc: Any, pos: int) -> tuple[str, str] | None:
+    """(kind, name) of the document or outlet an "it" speaker stands for: the nearest document noun
+    ("the charging document", "court documents") or outlet that is a subject before ``pos`` in the
+    same or the previous sentence, on the same line."""
+    at = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if at is None:
+        return None
+    sent = at[0].sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    line_start = doc.text.rfind("\n", 0, pos) + 1
+    best = None
+    for t in doc[start : at[0].i]:
+        if t.idx < line_start or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("nsubj", "nsubjpass", "compound"):
+            continue  # the subject of its sentence, not "two false statements" it lists
+        if t.dep_ == "compound" and t.head.i > t.i:
+            continue  # the head noun of "court documents" decides, not "court"
+        name = _trim([x for x in t.subtree if x.i <= t.i])
+        if not name:
+            continue
+        phrase = doc.text[name[0].idx : name[-1].idx + len(name[-1].text)]
+        if t.pos_ == "NOUN" and t.lemma_.lower() in DOCUMENT_NOUNS:
+            best = ("document", phrase)
+        elif _outlet_name(_FakeSpan(phrase)):
+            best = ("outlet", _outlet_name(_FakeSpan(phrase)) or phrase)
+    return best
 
 
 def _looks_like_person(doc: Any, name: str) -> bool:
@@ -904,7 +1029,7 @@ def find_attributions(doc: Any, doc_id: str, outlet: str | None = None) -> list[
         # a cue whose content is exactly an attached quote was found by the direct pass
         if not any(_overlap(r, q) for r in f.content for q in attached_quotes if _covers(q, r))
     ]
-    found = [f for f in (_clip_to_paragraph(text, f) for f in direct + indirect) if f is not None]
+    found = [f for f in (_clip_to_paragraph(text, f) for f in direct + indirect) if f is not None and not _outlet_appeal(text, f)]
     taken = {t.i for f in found for t in f.source}
     found += [f for f in _headline_colons(doc) if not any(t.i in taken for t in f.source)]
     _resolve(doc, found)
@@ -954,6 +1079,16 @@ def _clip_to_paragraph(text: str, item: Found) -> Found | None:
     return item
 
 
+def _outlet_appeal(text: str, item: Found) -> bool:
+    """Whether an indirect "we believe ..." is the outlet's own appeal to readers ("We believe quality
+    journalism should be available to everyone"), which the cleaner may leave in: not an attribution."""
+    if item.direct or len(item.source) != 1 or item.source[0].lower_ not in ("we", "us"):
+        return False
+    at = item.source[0].idx
+    lo, hi = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    return bool(OUTLET_APPEAL.search(text[lo : (len(text) if hi < 0 else hi)]))
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
@@ -970,7 +1105,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "1", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "2", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document
