@@ -63,6 +63,21 @@ def _dataset(path: Path):  # noqa: ANN202 - pyarrow dataset
     return ds.dataset(str(path), format="parquet") if path.exists() else None
 
 
+def _last_writer_wins(rows: Iterator[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per record id, as in the workspace, where a later stage writing a record with the same
+    (kind, id) replaces it (the summary stage re-writes stories; entity resolution re-writes mentions it
+    types by lexicon). "Later" is the pipeline's stage order: document stages, then corpus stages."""
+    from storyline.stages import corpus_stages, document_stages
+
+    order = {s.name: i for i, s in enumerate([*document_stages(), *corpus_stages()])}
+    best: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        kept = best.get(row["id"])
+        if kept is None or order.get(row["stage"], -1) >= order.get(kept["stage"], -1):
+            best[row["id"]] = row
+    return list(best.values())
+
+
 class ParquetSource:
     """The tables of a Spark run directory, read with pyarrow; a RecordSource for corpus stages."""
 
@@ -99,7 +114,7 @@ class ParquetSource:
         import pyarrow.dataset as ds
 
         cls = RECORD_TYPES[kind]
-        rows = list(self._rows("records", ("id", "doc_id", "start", "data", "kind"), ds.field("kind") == kind))
+        rows = _last_writer_wins(self._rows("records", ("id", "doc_id", "start", "data", "kind", "stage"), ds.field("kind") == kind))
         rows.sort(key=lambda r: (r["doc_id"] is not None, r["doc_id"] or "", r["start"] if r["start"] is not None else -1, r["id"]))
         for row in rows:
             yield from_dict(cls, json.loads(row["data"]))
