@@ -39,3 +39,16 @@ def test_dating_refuses_day_far_from_coverage():
 def test_dating_ignores_inferred_dates_as_references():
     inferred = PublishedDate("2017-03-11", "day", "dateline-year-inferred", year_inferred=True)
     assert infer_years([_f("a", "Kislyak Peskov", inferred), _f("b", "Kislyak Peskov", YEARLESS)]) == {}
+
+
+def test_seed_interfax_dateline_gets_year_from_coverage(seeds_db):
+    """001 says only "Moscow. March 11."; the dated coverage of the same people (003, 13 Feb 2017) gives 2017."""
+    from storyline.store.workspace import Workspace
+
+    with Workspace(seeds_db) as ws:
+        (doc,) = [d for d in ws.documents() if "INTERFAX.RU" in d.text[:400]]
+        stamped = [d for d in ws.documents() if d.published.how == "text-timestamp"]
+    assert doc.published.value == "2017-03-11" and doc.published.precision == "day"
+    assert doc.published.year_inferred and doc.published.how == "dateline-year-inferred"
+    assert doc.published.evidence is not None and doc.published.evidence.text.startswith("Moscow. March 11.")
+    assert [d.published.value for d in stamped] == ["2017-02-13T13:04+00:00"]
