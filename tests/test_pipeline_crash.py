@@ -17,7 +17,8 @@ import pytest
 
 from .conftest import run_cli
 
-ARTICLES = 300
+# Enough articles that ingest (several hundred a second) is still running when the first kills land.
+ARTICLES = 1500
 BAD = 6  # empty files among the inputs: rejected, never documents
 
 
@@ -105,13 +106,14 @@ def test_pipeline_crash_sigkill_at_several_moments_then_next_run_completes(tmp_p
     valid = make_corpus(folder)
     count_docs = "SELECT count(*) FROM documents"
     rng = random.Random(20170213)
-    moments = [
-        ("after a random short delay", None),
+    moments = [  # count-based kills first: they land while ingest is still running
         ("after the first commit", lambda: query(db, count_docs) >= 1),
+        ("after 120 more documents", lambda: query(db, count_docs) >= 120 + first_count[0]),
+        ("after a random short delay", None),
         ("after a random delay", None),
-        ("after 120 documents", lambda: query(db, count_docs) >= 120),
         ("while analysing", lambda: query(db, "SELECT count(*) FROM stage_done") >= 1),
     ]
+    first_count = [0]
     seen_counts = []
     for name, ready in moments:
         proc = start_build(folder, db)
@@ -123,6 +125,7 @@ def test_pipeline_crash_sigkill_at_several_moments_then_next_run_completes(tmp_p
             killed = kill_when(proc, ready)
         if db.exists():
             seen_counts.append((name, killed, assert_consistent(db)))
+            first_count[0] = seen_counts[-1][2]
     assert any(killed and 0 < n < valid for _name, killed, n in seen_counts), seen_counts  # a kill landed mid-ingest
     final = run_cli("build", str(folder), "--db", str(db))
     assert final.returncode == 0, final.stderr

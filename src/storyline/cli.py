@@ -78,12 +78,12 @@ def build(
         err.print("cross-document stages run: " + ", ".join(report.corpus_stages_run))
     problems = report.rejected + report.stage_failures
     if problems:
-        table = Table(title="Rejected inputs and failed stages", show_lines=False)
-        for col in ("source", "line", "stage", "code", "detail"):
-            table.add_column(col, overflow="fold")
+        # One plain line per problem, never folded into table cells: a reader (or grep) must see the
+        # whole message with its file and line; markup=False keeps "[...]" in file names as typed.
+        err.print("Rejected inputs and failed stages:", style="bold")
         for r in problems[:50]:
-            table.add_row(r.source, "" if r.line is None else str(r.line), r.stage, r.code, r.detail)
-        err.print(table)
+            where = r.source if r.line is None or r.source.endswith(f":{r.line}") else f"{r.source}:{r.line}"
+            err.print(f"  {where}  {r.stage} {r.code}  {r.detail}", markup=False, highlight=False, soft_wrap=True)
         if len(problems) > 50:
             err.print(f"... and {len(problems) - 50} more (see `storyline info --rejections`)")
     if report.added == 0 and report.skipped == 0:  # nothing could be ingested (all rejected, or no input found)
