@@ -7,7 +7,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -25,8 +25,8 @@ app.add_typer(spark_app, name="spark")
 err = Console(stderr=True)
 out = Console()
 
-DbOption = Annotated[Optional[str], typer.Option("--db", help="workspace file (default: setting db, story.db)")]
-ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="a storyline.toml file")]
+DbOption = Annotated[str | None, typer.Option("--db", help="workspace file (default: setting db, story.db)")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="a storyline.toml file")]
 
 
 def _settings(config: Path | None = None, **overrides: object) -> Settings:
@@ -48,7 +48,7 @@ def _progress() -> Progress:
 def build(
     inputs: Annotated[list[str], typer.Argument(help="files, folders, globs, URLs, URL-list files (.urls)")],
     db: DbOption = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", "-j", help="worker processes")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", "-j", help="worker processes")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="exit non-zero when any input was rejected")] = False,
     wait: Annotated[float, typer.Option("--wait", help="seconds to wait for another writer to finish")] = 0.0,
     config: ConfigOption = None,
@@ -143,7 +143,7 @@ EXPORT_FORMATS = ("json", "csv", "graphml", "ftm", "parquet", "markdown", "html"
 def export(
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="json, csv, graphml, ftm, parquet, markdown or html")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--out", "-o", help="output file or folder")] = None,
+    output: Annotated[Path | None, typer.Option("--out", "-o", help="output file or folder")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Export the workspace (story.json: the public contract, see docs/story-json.md)."""
@@ -172,9 +172,9 @@ def export(
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[Optional[str], typer.Option("--host", help="address to bind (default 127.0.0.1: this machine only)")] = None,
-    port: Annotated[Optional[int], typer.Option("--port", help="port (default: setting port, 8765)")] = None,
-    token: Annotated[Optional[str], typer.Option("--token", help="require 'Authorization: Bearer TOKEN' (or ?token=) on every request")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="address to bind (default 127.0.0.1: this machine only)")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="port (default: setting port, 8765)")] = None,
+    token: Annotated[str | None, typer.Option("--token", help="require 'Authorization: Bearer TOKEN' (or ?token=) on every request")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the web UI and HTTP API over the workspace (read-only; `build` may keep writing)."""
@@ -205,7 +205,7 @@ def config(config: ConfigOption = None) -> None:
 def spark_build_command(
     inputs: Annotated[list[str], typer.Argument(help="files, folders or Hadoop paths (JSONL, WARC, text, HTML)")],
     out: Annotated[str, typer.Option("--out", help="output directory for the Parquet tables")],
-    master: Annotated[Optional[str], typer.Option("--master", help="Spark master (default local[2])")] = "local[2]",
+    master: Annotated[str | None, typer.Option("--master", help="Spark master (default local[2])")] = "local[2]",
     config: ConfigOption = None,
 ) -> None:
     """Run every stage on Spark and write Parquet tables with the workspace's records and fields."""
@@ -222,8 +222,8 @@ def spark_build_command(
 def load(
     source: Annotated[Path, typer.Option("--from", help="the --out directory of `storyline spark build`")],
     db: DbOption = None,
-    story: Annotated[Optional[str], typer.Option("--story", help="only this story's documents")] = None,
-    query: Annotated[Optional[str], typer.Option("--query", help="only documents containing every word")] = None,
+    story: Annotated[str | None, typer.Option("--story", help="only this story's documents")] = None,
+    query: Annotated[str | None, typer.Option("--query", help="only documents containing every word")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Bring a Spark run (or a slice of it) into a workspace for the UI and exports."""
@@ -254,7 +254,7 @@ EVALS: dict[str, tuple[str, str]] = {
 def _register_eval(name: str, module: str, help_text: str) -> None:
     def command(
         data: Annotated[Path, typer.Option("--data", help="evaluation file (see ../shared/data/*/README.md)")],
-        limit: Annotated[Optional[int], typer.Option("--limit", help="only the first N records (quick check)")] = None,
+        limit: Annotated[int | None, typer.Option("--limit", help="only the first N records (quick check)")] = None,
         record: Annotated[bool, typer.Option("--record", help="save figures to docs/results/eval-NAME.json")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="print the figures as JSON")] = False,
     ) -> None:
