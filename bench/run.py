@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent.parent / "docs" / "results"
-BENCHES = ("ingest", "nlp", "dedup", "clustering", "ui", "pipeline", "crossdoc", "load")
+BENCHES = ("ingest", "nlp", "dedup", "clustering", "ui", "pipeline", "crossdoc", "crossdoc_spark", "load")
 
 
 def _fmt(value: object) -> str:

@@ -13,6 +13,7 @@ credited by the others, else the earliest published, else the fullest) and what 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 import zlib
@@ -121,6 +122,32 @@ class _Seen:
     length: int
 
 
+def copy_features(doc: Document) -> _Seen | None:
+    """What copy detection keeps of one document (shingle hashes, exact-copy key, what the origin choice
+    needs), or None for a document with no words. A pure function of the document: Spark computes it
+    inside partitions."""
+    words = normalise(doc.text)
+    if not words:
+        return None
+    hashes = shingle_hashes(words)
+    exact_key = zlib.crc32(" ".join(words).encode("utf-8")) ^ (len(words) << 1)
+    return _Seen(doc.id, hashes, exact_key, doc.published.value, doc.outlet, doc.credits, len(words))
+
+
+@functools.cache
+def band_ranges() -> list[tuple[int, int]]:
+    """The LSH bands (start, end) into a signature's hash values, exactly as MinHashLSH at
+    ``LSH_THRESHOLD``/``NUM_PERM`` cuts them: two documents are LSH candidates iff a band is equal."""
+    return [tuple(r) for r in MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges]  # type: ignore[misc]
+
+
+def band_keys(sig: MinHash, ranges: list[tuple[int, int]] | None = None) -> list[bytes]:
+    """One key per LSH band of a signature (band number + the band's hash values): documents sharing a
+    key are the candidates MinHashLSH would return for each other (what Spark groups by)."""
+    ranges = ranges if ranges is not None else band_ranges()
+    return [number.to_bytes(2, "big") + sig.hashvalues[start:end].tobytes() for number, (start, end) in enumerate(ranges)]
+
+
 class _UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -148,12 +175,10 @@ def find_copies(documents: Iterable[Document]) -> tuple[dict[str, _Seen], list[l
     groups = _UnionFind()
     pair_sim: dict[tuple[str, str], float] = {}
     for doc in documents:
-        words = normalise(doc.text)
-        if not words:
+        item = copy_features(doc)
+        if item is None:
             continue
-        hashes = shingle_hashes(words)
-        exact_key = zlib.crc32(" ".join(words).encode("utf-8")) ^ (len(words) << 1)
-        item = _Seen(doc.id, hashes, exact_key, doc.published.value, doc.outlet, doc.credits, len(words))
+        hashes, exact_key = item.hashes, item.exact_key
         first = by_exact.get(exact_key)
         if first is not None and np.array_equal(seen[first].hashes, hashes):
             groups.union(first, doc.id)
@@ -230,6 +255,9 @@ def duplicate_groups(documents: Iterable[Document]) -> list[DuplicateGroup]:
 def _groups_to_records(
     seen: dict[str, _Seen], groups: list[list[str]], pair_sim: dict[tuple[str, str], float], texts: dict[str, str]
 ) -> list[DuplicateGroup]:
+    """DuplicateGroup records from groups of member ids (the origin, changes and id depend only on the
+    members, not on the order they were found in): ``seen`` needs the members' features, ``texts``
+    their texts; a pair missing from ``pair_sim`` is measured directly."""
     out = []
     for member_ids in groups:
         members = [seen[m] for m in member_ids]
@@ -258,6 +286,9 @@ def _groups_to_records(
             )
         )
     return sorted(out, key=lambda g: g.id)
+
+
+group_records = _groups_to_records  # the public name Spark builds its records with
 
 
 @corpus_stage("find_duplicates", "1", produces=("duplicate_group",))

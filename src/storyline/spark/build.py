@@ -153,6 +153,9 @@ def spark_session(master: str | None = None, app_name: str = "storyline"):  # no
         builder = builder.master(master)
         if master.startswith("local"):
             builder = builder.config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
+            # Spark SQL shuffles into 200 partitions by default, sized for clusters: on one machine that
+            # is 200 tiny tasks per join or groupBy of the corpus stages. A few per core is enough.
+            builder = builder.config("spark.sql.shuffle.partitions", os.environ.get("STORYLINE_SPARK_SHUFFLE_PARTITIONS", "8"))
     return builder.getOrCreate()
 
 
@@ -208,33 +211,78 @@ def spark_build(inputs: list[str], out: str | Path, settings: Settings, spark: A
             counts[table] = frame.count()
         rows.unpersist()
         ingested.unpersist()
-        counts.update(run_corpus_stages_on_tables(Path(out), settings))
+        counts.update(run_corpus_stages_on_tables(Path(out), settings, spark if isinstance(out, Path) else None))
         return counts
     finally:
         if own:
             spark.stop()
 
 
-def run_corpus_stages_on_tables(out: Path, settings: Settings) -> dict[str, int]:
-    """Cross-document stages over the Parquet tables (the same stage functions as the local path);
-    their records are appended to the records table as one more Parquet file per stage."""
+def distributed_stages() -> dict[str, Any]:
+    """Corpus stages that have a distributed version on Spark: stage name -> fn(spark, out, settings)
+    returning an RDD of the stage's records (the same records as the stage's local function)."""
+    from storyline.spark.duplicates import find_duplicates_on_spark
+    from storyline.spark.events import resolve_events_on_spark
+
+    return {"find_duplicates": find_duplicates_on_spark, "resolve_events": resolve_events_on_spark}
+
+
+RECORDS_SCHEMA = (("id", "string"), ("kind", "string"), ("doc_id", "string"), ("start", "int32"), ("end", "int32"),
+                  ("stage", "string"), ("data", "string"))
+
+
+def _write_driver_records(target: Path, rows: list[dict[str, Any]]) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([(n, getattr(pa, t)()) for n, t in RECORDS_SCHEMA])), target)
+
+
+def _write_spark_records(spark: Any, out: Path, stage: str, records: Any) -> int:
+    """Write a distributed stage's records next to the others: Spark writes part files to a scratch
+    folder, which are then moved into ``records/`` as ``corpus-STAGE-NNNNN.parquet`` (a sub-folder would
+    make the records table a partitioned dataset for Spark's reader)."""
+    import shutil
+
+    from storyline.pipeline import _kind_of
+
+    scratch = out / f"_corpus-{stage}"
+    rows = records.map(lambda r: record_row(_kind_of(r), stage, r))
+    spark.createDataFrame(rows, _schemas()["records"]).write.mode("overwrite").parquet(str(scratch))
+    count = 0
+    for number, part in enumerate(sorted(scratch.glob("part-*.parquet"))):
+        part.rename(out / "records" / f"corpus-{stage}-{number:05d}.parquet")
+        count += 1
+    shutil.rmtree(scratch, ignore_errors=True)
+    return count
+
+
+def run_corpus_stages_on_tables(out: Path, settings: Settings, spark: Any = None) -> dict[str, int]:
+    """Cross-document stages over the Parquet tables, in dependency order; their records are added to the
+    records table as Parquet files named after the stage. With a Spark session, the stages that have a
+    distributed version (:func:`distributed_stages`) run on the cluster; the others (and all of them
+    without a session) run on the driver with the local path's stage functions over a ParquetSource, which
+    also sees the distributed stages' output. Either way the records equal the local path's."""
     from storyline.pipeline import _kind_of
     from storyline.stages import corpus_stages
 
     counts: dict[str, int] = {}
     corpus_dir = out / "records"
+    distributed = distributed_stages() if spark is not None else {}
     for stage in corpus_stages():
+        for stale in [*corpus_dir.glob(f"corpus-{stage.name}.parquet"), *corpus_dir.glob(f"corpus-{stage.name}-[0-9]*.parquet")]:
+            stale.unlink()  # a re-run over the same tables replaces the stage's output
+        if stage.name in distributed:
+            records = distributed[stage.name](spark, out, settings)
+            try:
+                _write_spark_records(spark, out, stage.name, records)
+                counts[f"corpus:{stage.name}"] = records.count()
+            finally:
+                records.unpersist()
+            continue
         source = ParquetSource(out)
         produced = [record_row(_kind_of(r), stage.name, r) for r in stage.fn(source, settings)]
-        target = corpus_dir / f"corpus-{stage.name}.parquet"
-        table = pa.Table.from_pylist(produced, schema=pa.schema([
-            ("id", pa.string()), ("kind", pa.string()), ("doc_id", pa.string()), ("start", pa.int32()),
-            ("end", pa.int32()), ("stage", pa.string()), ("data", pa.string()),
-        ]))
-        pq.write_table(table, target)
+        _write_driver_records(corpus_dir / f"corpus-{stage.name}.parquet", produced)
         counts[f"corpus:{stage.name}"] = len(produced)
     return counts
 

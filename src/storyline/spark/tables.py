@@ -63,19 +63,23 @@ def _dataset(path: Path):  # noqa: ANN202 - pyarrow dataset
     return ds.dataset(str(path), format="parquet") if path.exists() else None
 
 
-def _last_writer_wins(rows: Iterator[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per record id, as in the workspace, where a later stage writing a record with the same
-    (kind, id) replaces it (the summary stage re-writes stories; entity resolution re-writes mentions it
-    types by lexicon). "Later" is the pipeline's stage order: document stages, then corpus stages."""
+def _stage_rank() -> dict[str, int]:
+    """Every stage's position in the pipeline (document stages, then corpus stages)."""
     from storyline.stages import corpus_stages, document_stages
 
-    order = {s.name: i for i, s in enumerate([*document_stages(), *corpus_stages()])}
-    best: dict[str, dict[str, Any]] = {}
+    return {name: i for i, name in enumerate([s.name for s in document_stages()] + [s.name for s in corpus_stages()])}
+
+
+def _latest(rows: Iterator[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per record id: a later stage's row replaces an earlier one's (a corpus stage may rewrite
+    records, e.g. summaries filled into stories), as the workspace's INSERT OR REPLACE does."""
+    rank = _stage_rank()
+    kept: dict[str, dict[str, Any]] = {}
     for row in rows:
-        kept = best.get(row["id"])
-        if kept is None or order.get(row["stage"], -1) >= order.get(kept["stage"], -1):
-            best[row["id"]] = row
-    return list(best.values())
+        old = kept.get(row["id"])
+        if old is None or rank.get(row.get("stage") or "", -1) >= rank.get(old.get("stage") or "", -1):
+            kept[row["id"]] = row
+    return list(kept.values())
 
 
 class ParquetSource:
@@ -114,7 +118,7 @@ class ParquetSource:
         import pyarrow.dataset as ds
 
         cls = RECORD_TYPES[kind]
-        rows = _last_writer_wins(self._rows("records", ("id", "doc_id", "start", "data", "kind", "stage"), ds.field("kind") == kind))
+        rows = _latest(self._rows("records", ("id", "doc_id", "start", "data", "kind", "stage"), ds.field("kind") == kind))
         rows.sort(key=lambda r: (r["doc_id"] is not None, r["doc_id"] or "", r["start"] if r["start"] is not None else -1, r["id"]))
         for row in rows:
             yield from_dict(cls, json.loads(row["data"]))
@@ -131,3 +135,68 @@ class ParquetSource:
         """Every rejection of the run."""
         for row in self._rows("rejections", REJECTION_COLUMNS):
             yield Rejection(source=row["source"], stage=row["stage"], code=row["code"], detail=row["detail"], line=row["line"])
+
+
+def _arrow_schema(table: str):  # noqa: ANN202 - pyarrow schema
+    import pyarrow as pa
+
+    if table == "documents":
+        return pa.schema([(c, pa.string()) for c in DOCUMENT_COLUMNS])
+    if table == "records":
+        return pa.schema([("id", pa.string()), ("kind", pa.string()), ("doc_id", pa.string()), ("start", pa.int32()),
+                          ("end", pa.int32()), ("stage", pa.string()), ("data", pa.string())])
+    raise KeyError(table)
+
+
+def write_tables(directory: str | Path, documents: list[Document], records: list[tuple[str, Any]],
+                 rows_per_file: int = 50_000) -> None:
+    """Write documents and (stage, record) pairs as a run directory's ``documents`` and ``records`` tables
+    (what `storyline spark build` writes after the per-document stages): for tests and benchmarks that
+    make their per-document records without NLP."""
+    from storyline.model import RECORD_TYPES as TYPES
+
+    kinds = {cls: kind for kind, cls in TYPES.items()}
+    _write_rows(Path(directory) / "documents", "documents", (document_row(d) for d in documents), rows_per_file)
+    _write_rows(Path(directory) / "records", "records", (record_row(kinds[type(r)], stage, r) for stage, r in records), rows_per_file)
+
+
+def export_workspace(db: str | Path, directory: str | Path, rows_per_file: int = 50_000) -> dict[str, int]:
+    """Copy a workspace's documents and records into a run directory's Parquet layout (rows as stored,
+    no model round trip), so the Spark corpus stages can run on a corpus built locally; returns counts."""
+    import sqlite3
+
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        counts = {}
+        for table, columns in (("documents", DOCUMENT_COLUMNS), ("records", RECORD_COLUMNS)):
+            cursor = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}")
+            rows = (dict(zip(columns, row, strict=True)) for row in cursor)
+            counts[table] = _write_rows(Path(directory) / table, table, rows, rows_per_file)
+        return counts
+    finally:
+        conn.close()
+
+
+def _write_rows(folder: Path, table: str, rows: Iterator[dict[str, Any]] | Any, rows_per_file: int) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = _arrow_schema(table)
+    count, number = 0, 0
+    batch: list[dict[str, Any]] = []
+
+    def flush() -> None:
+        nonlocal number
+        pq.write_table(pa.Table.from_pylist(batch, schema=schema), folder / f"part-{number:05d}.parquet")
+        number += 1
+        batch.clear()
+
+    for row in rows:
+        batch.append(row)
+        count += 1
+        if len(batch) >= rows_per_file:
+            flush()
+    if batch or number == 0:
+        flush()
+    return count
