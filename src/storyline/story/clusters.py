@@ -14,12 +14,21 @@ new story. Candidate stories come from an inverted index over each document's mo
 Incremental: the stage reads the stories it wrote last time, re-adds their documents to the same story
 ids without re-deciding, and only assigns documents it has not seen. A story's id derives from the document
 that founded it, so ids are stable across runs.
+
+Scale (docs/crossdoc-scale.md): the work per document does not grow with the corpus. Postings hold at most
+MAX_POSTING + 1 open stories, a document scores at most MAX_CANDIDATES stories over its own terms, story
+vectors are capped (STORY_TERMS), and stories the corpus has moved past in time are archived in compact
+form (ARCHIVED_TERMS), so memory follows the stories open at one time, not the corpus. The stage streams the
+documents and keeps a few numbers per document (resolved names, story assignment).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
+import sys
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -48,9 +57,22 @@ STORY_WINDOW_DAYS = 4
 INDEX_TERMS = 30
 BLOCKING_TERMS = 15
 MAX_CANDIDATES = 30
-# A term indexing more stories than this is too common to find candidates with (stop-blocking): it would
-# make every lookup cost the number of stories.
+# A term indexing more open stories than this is too common to find candidates with (stop-blocking): it would
+# make every lookup cost the number of stories. A posting therefore keeps only the MAX_POSTING + 1 stories
+# filed under it most recently (more would change nothing), and loses the stories that are archived.
 MAX_POSTING = 100
+# Bounded state: an open story's name and word vectors are cut back to their STORY_TERMS heaviest (TF-IDF)
+# terms when they pass twice that, and its display names to DISPLAY_NAMES (labels use 3). On ECB+ dev (gold
+# stories of up to 22 articles and 1,500 distinct content words; 19 of 66 pass 800, so the cut is exercised)
+# BCubed F1 is unchanged (0.8553, same precision and recall; docs/crossdoc-scale.md): the terms cut are the
+# one-off words of single articles, which carry little of a story's norm.
+STORY_TERMS = 400
+DISPLAY_NAMES = 30
+# A story whose last date is more than STORY_WINDOW_DAYS before the newest dated document can take no later
+# document: it is archived (out of the open index, vectors cut to ARCHIVED_TERMS, filed under those terms in
+# an archive index that only undated and out-of-order documents consult). In a corpus without dates nothing
+# is archived.
+ARCHIVED_TERMS = 40
 # A story's cached TF-IDF norm is recomputed once the corpus has grown by this share since (IDF drift).
 NORM_REFRESH = 0.05
 # Labels: how many names and keywords make a story's label.
@@ -154,14 +176,22 @@ def _day(value: str | None) -> date | None:
 def profile(doc: Document, mentions: Iterable[Mention] | None = None, entity_names: dict[str, str] | None = None) -> DocumentProfile:
     """A document's profile: names found in the text, plus resolved entity ids (displayed by the entity's
     name) when ``mentions`` are given (the entity stage has run; possibly none in this document)."""
+    resolved = None
+    if mentions is not None:
+        names = entity_names or {}
+        resolved = [(m.entity_id, names.get(m.entity_id, m.text)) for m in mentions if m.entity_id and m.type in _ENTITY_TYPES]
+    return _profile(doc, resolved, entity_names)
+
+
+def _profile(doc: Document, resolved: list[tuple[str, str]] | None, entity_names: dict[str, str] | None) -> DocumentProfile:
+    """:func:`profile` from (entity id, display name) pairs of the document's resolved mentions."""
     words = content_words(doc.text)
     names, display = text_names(doc.text)
-    if mentions is not None:
+    if resolved is not None:
         # Resolved entities add their ids to the names found in the text (entity resolution joins
         # "Kislyak" and "Sergey Kislyak"; the text names keep working where it found nothing).
-        resolved = [m for m in mentions if m.entity_id and m.type in _ENTITY_TYPES]
-        names.update(Counter("entity:" + (m.entity_id or "") for m in resolved))
-        display.update(Counter((entity_names or {}).get(m.entity_id or "", m.text) for m in resolved))
+        names.update(Counter("entity:" + eid for eid, _name in resolved))
+        display.update(Counter(name for _eid, name in resolved))
     for key in list(names):
         words.pop(key, None)  # a name counts once, as a name
     for name in display:
@@ -176,7 +206,10 @@ def _sublinear(counts: Counter[str]) -> dict[str, float]:
 
 @dataclass
 class StoryState:
-    """A story being built: its documents and summed term weights."""
+    """A story being built: its documents and summed term weights.
+
+    An *open* story keeps its full term vectors (capped at STORY_TERMS, see :meth:`cap`); a story the
+    corpus has moved past (see StoryClusterer.archive) keeps only its ARCHIVED_TERMS heaviest terms."""
 
     id: str
     founder: str
@@ -187,6 +220,8 @@ class StoryState:
     first: date | None = None
     last: date | None = None
     norms: dict[str, tuple[int, float]] = field(default_factory=dict)  # "n:"/"w:" -> (corpus size then, squared norm)
+    indexed: set[str] = field(default_factory=set)  # the terms this story is filed under in the index
+    archived: bool = False
 
     def add(self, p: DocumentProfile) -> None:
         """Add a document's (sublinear) weights to the story (the clusterer keeps the norms up to date)."""
@@ -199,13 +234,23 @@ class StoryState:
             self.last = max(self.last or p.day, p.day)
 
 
+def _heaviest(terms: Counter, k: int, weight) -> Counter:
+    """The k heaviest terms of a vector (ties by term, so the cut is deterministic)."""
+    return Counter(dict(sorted(terms.items(), key=lambda kv: (-kv[1] * weight(kv[0]), kv[0]))[:k]))
+
+
 def story_id_for(founder_doc_id: str) -> str:
     """The stable id of the story a document founded."""
     return record_id("story", founder_doc_id)
 
 
 class StoryClusterer:
-    """Single-pass, incremental story clustering (see the module docstring)."""
+    """Single-pass, incremental story clustering (see the module docstring).
+
+    Work per document is bounded, whatever the corpus size: BLOCKING_TERMS index lookups in postings of at
+    most MAX_POSTING + 1 open stories, at most MAX_CANDIDATES similarities over the document's own terms, and
+    story vectors capped at STORY_TERMS terms. Memory is bounded by the open stories (those within
+    STORY_WINDOW_DAYS of the newest dated document) plus a compact archive of the others."""
 
     def __init__(self, join_threshold: float = JOIN_THRESHOLD, name_weight: float = NAME_WEIGHT, window_days: int = STORY_WINDOW_DAYS) -> None:
         self.join_threshold = join_threshold
@@ -214,7 +259,11 @@ class StoryClusterer:
         self.stories: dict[str, StoryState] = {}
         self.df: Counter[str] = Counter()  # "n:" names and "w:" words share one document-frequency table
         self.n_docs = 0
-        self.index: dict[str, set[str]] = defaultdict(set)  # term -> story ids
+        # term -> open story ids, least recently filed first (insertion order), at most MAX_POSTING + 1
+        self.index: dict[str, dict[str, None]] = {}
+        self.archive_index: dict[str, list[str]] = defaultdict(list)  # term -> archived story ids
+        self.today: date | None = None  # the newest publication day seen
+        self._closing: list[tuple[int, str]] = []  # heap of (last day ordinal, story id), stale entries skipped
 
     def _idf(self, term: str) -> float:
         return math.log((self.n_docs + 1) / (self.df[term] + 1)) + 1.0
@@ -237,33 +286,103 @@ class StoryClusterer:
 
     def _grow(self, story: StoryState, p: DocumentProfile) -> None:
         """Add a document to a story, updating the cached squared norms for the terms it changes."""
+        if story.archived:
+            self._reopen(story)
         before = {}
         for prefix, doc_terms, terms in (("n:", p.names, story.names), ("w:", p.words, story.words)):
             if prefix in story.norms:
                 before[prefix] = {t: terms.get(t, 0.0) for t in doc_terms}
+        last = story.last
         story.add(p)
         for prefix, old in before.items():
             terms = story.names if prefix == "n:" else story.words
             at, sq = story.norms[prefix]
             sq += sum((terms[t] ** 2 - w ** 2) * self._idf(prefix + t) ** 2 for t, w in old.items())
             story.norms[prefix] = (at, sq)
+        self._cap(story, STORY_TERMS)
+        if story.last is not None and story.last != last:
+            heapq.heappush(self._closing, (story.last.toordinal(), story.id))
 
-    def _cosine(self, doc: dict[str, float], story: StoryState, prefix: str) -> float:
-        terms = story.names if prefix == "n:" else story.words
-        if not doc or not terms:
-            return 0.0
-        dot = doc_norm = 0.0
-        for t, w in doc.items():
+    def _cap(self, story: StoryState, k: int) -> None:
+        # A story's vectors keep their k heaviest terms once they reach twice that (TF-IDF): the long tail
+        # of a big story's vocabulary carries almost none of its norm and would make every comparison and
+        # norm refresh cost the story's size.
+        for prefix in ("n:", "w:"):
+            terms = story.names if prefix == "n:" else story.words
+            if len(terms) > 2 * k or (story.archived and len(terms) > k):
+                kept = _heaviest(terms, k, lambda t, prefix=prefix: self._idf(prefix + t))
+                if prefix == "n:":
+                    story.names = kept
+                else:
+                    story.words = kept
+                story.norms.pop(prefix, None)
+        if len(story.display) > 2 * DISPLAY_NAMES:
+            story.display = Counter(dict(story.display.most_common(DISPLAY_NAMES)))
+
+    def _advance(self, day: date | None) -> None:
+        """The newest publication day moves on: archive the stories it has left behind."""
+        if day is None or (self.today is not None and day <= self.today):
+            return
+        self.today = day
+        horizon = day.toordinal() - self.window_days
+        while self._closing and self._closing[0][0] < horizon:
+            last, sid = heapq.heappop(self._closing)
+            story = self.stories[sid]
+            if not story.archived and story.last is not None and story.last.toordinal() == last:
+                self._archive(story)
+
+    def _archive(self, story: StoryState) -> None:
+        # No document of a later day can join it (documents arrive in publication order): out of the open
+        # index, vectors cut to ARCHIVED_TERMS, filed under those terms for undated or out-of-order documents.
+        for t in story.indexed:
+            posting = self.index.get(t)
+            if posting is not None:
+                posting.pop(story.id, None)
+                if not posting:
+                    del self.index[t]
+        story.indexed.clear()
+        story.archived = True
+        self._cap(story, ARCHIVED_TERMS)
+        for t in [*("n:" + t for t in story.names), *("w:" + t for t in story.words)]:
+            posting = self.archive_index[t]
+            if len(posting) <= MAX_POSTING:  # past that the term is skipped anyway: stop growing it
+                posting.append(story.id)
+
+    def _reopen(self, story: StoryState) -> None:
+        for t in [*("n:" + t for t in story.names), *("w:" + t for t in story.words)]:
+            posting = self.archive_index.get(t)
+            if posting is not None and story.id in posting:
+                posting.remove(story.id)
+        story.archived = False
+
+    def _vector(self, counts: Counter[str], prefix: str) -> tuple[list[tuple[str, float, float]], float]:
+        """A document's terms with their sublinear weight and IDF, and its TF-IDF norm (computed once per
+        document, not once per candidate story)."""
+        terms = []
+        norm = 0.0
+        for t, w in _sublinear(counts).items():
             idf = self._idf(prefix + t)
-            doc_norm += (w * idf) ** 2
+            norm += (w * idf) ** 2
+            terms.append((t, w, idf))
+        return terms, math.sqrt(norm)
+
+    def _cosine(self, doc: tuple[list[tuple[str, float, float]], float], story: StoryState, prefix: str) -> float:
+        terms = story.names if prefix == "n:" else story.words
+        if not doc[0] or not terms:
+            return 0.0
+        dot = 0.0
+        for t, w, idf in doc[0]:
             if t in terms:
                 dot += w * terms[t] * idf * idf
-        return dot / math.sqrt(doc_norm) / self._story_norm(story, prefix) if dot else 0.0
+        return dot / doc[1] / self._story_norm(story, prefix) if dot else 0.0
 
     def similarity(self, p: DocumentProfile, story: StoryState) -> float:
         """Weighted TF-IDF cosine of a document and a story (names and words)."""
-        names = self._cosine(_sublinear(p.names), story, "n:")
-        words = self._cosine(_sublinear(p.words), story, "w:")
+        return self._similarity(p, self._vector(p.names, "n:"), self._vector(p.words, "w:"), story)
+
+    def _similarity(self, p: DocumentProfile, names_vector: tuple, words_vector: tuple, story: StoryState) -> float:
+        names = self._cosine(names_vector, story, "n:")
+        words = self._cosine(words_vector, story, "w:")
         if not p.names or not story.names:  # nothing to compare on names: judge on words alone
             return words
         return self.name_weight * names + (1.0 - self.name_weight) * words
@@ -282,12 +401,21 @@ class StoryClusterer:
         return sorted(weights, key=lambda t: (-weights[t] * self._idf(t), t))[:k]
 
     def _index(self, p: DocumentProfile, story_id: str) -> None:
+        story = self.stories[story_id]
         for t in self._top_terms(p, INDEX_TERMS, shared_only=False):
-            self.index[t].add(story_id)
+            posting = self.index.setdefault(t, {})
+            posting.pop(story_id, None)  # re-filed: most recent last
+            posting[story_id] = None
+            story.indexed.add(t)
+            if len(posting) > MAX_POSTING + 1:  # only "more than MAX_POSTING" matters: forget the oldest
+                oldest = next(iter(posting))
+                del posting[oldest]
+                self.stories[oldest].indexed.discard(t)
 
     def place(self, p: DocumentProfile, story_id: str) -> None:
         """Add a document to a known story without deciding (a previous run's assignment)."""
         self._observe(p)
+        self._advance(p.day)
         story = self.stories.get(story_id)
         if story is None:
             story = self.stories[story_id] = StoryState(story_id, p.doc_id)
@@ -297,17 +425,26 @@ class StoryClusterer:
     def add(self, p: DocumentProfile) -> str:
         """Assign a new document to the best story (or found one); returns the story id."""
         self._observe(p)
+        self._advance(p.day)
         shared: Counter[str] = Counter()
-        for t in self._top_terms(p, BLOCKING_TERMS, shared_only=True):
-            posting = self.index.get(t, ())
-            if len(posting) <= MAX_POSTING:  # a term in hundreds of stories blocks nothing
-                shared.update(posting)
+        terms = self._top_terms(p, BLOCKING_TERMS, shared_only=True)
+        for t in terms:
+            posting = self.index.get(t)
+            if posting and len(posting) <= MAX_POSTING:  # a term in hundreds of stories blocks nothing
+                shared.update(posting.keys())
+        if p.day is None or (self.today is not None and p.day < self.today):  # it may belong to an archived story
+            for t in terms:
+                archived = self.archive_index.get(t)
+                if archived and len(archived) <= MAX_POSTING:
+                    shared.update(archived)
         best_id, best = None, self.join_threshold
+        vectors: tuple | None = None
         for sid, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
             story = self.stories[sid]
             if not self._in_window(p, story):
                 continue
-            sim = self.similarity(p, story)
+            vectors = vectors or (self._vector(p.names, "n:"), self._vector(p.words, "w:"))
+            sim = self._similarity(p, *vectors, story)
             if sim >= best:
                 best_id, best = sid, sim
         if best_id is None:
@@ -334,54 +471,98 @@ def cluster_documents(profiles: Iterable[DocumentProfile], previous: dict[str, s
                       clusterer: StoryClusterer | None = None) -> StoryClusterer:
     """Cluster profiles in the order given; ``previous`` (doc id -> story id) is kept as it was.
 
-    Previously assigned documents are placed first, so new documents are judged against whole stories."""
+    Previously assigned documents are placed first, so new documents are judged against whole stories (only
+    the new documents are held back meanwhile; without ``previous`` the profiles stream through)."""
     clusterer = clusterer or StoryClusterer()
     previous = previous or {}
     pending = []
     for p in profiles:
         if p.doc_id in previous:
             clusterer.place(p, previous[p.doc_id])
-        else:
+        elif previous:
             pending.append(p)
+        else:
+            clusterer.add(p)
     for p in pending:
         clusterer.add(p)
     return clusterer
 
 
-def _mentions_by_doc(source: RecordSource) -> dict[str, list[Mention]]:
-    by_doc: dict[str, list[Mention]] = defaultdict(list)
+class ResolvedNames:
+    """doc id -> the (entity id, display name) of each resolved mention, compactly: pairs are numbered once
+    and a document keeps an array of numbers (a million documents' mentions in tens of MB, not GB)."""
+
+    def __init__(self) -> None:
+        self.pairs: list[tuple[str, str]] = []
+        self._number: dict[tuple[str, str], int] = {}
+        self.by_doc: dict[str, array] = {}
+
+    def add(self, doc_id: str, entity_id: str, display: str) -> None:
+        """Record one resolved mention of a document."""
+        key = (entity_id, display)
+        n = self._number.get(key)
+        if n is None:
+            n = self._number[key] = len(self.pairs)
+            self.pairs.append(key)
+        self.by_doc.setdefault(doc_id, array("l")).append(n)
+
+    def of(self, doc_id: str) -> list[tuple[str, str]]:
+        """The (entity id, display name) pairs of a document's resolved mentions, in record order."""
+        return [self.pairs[n] for n in self.by_doc.get(doc_id, ())]
+
+
+def _resolved_names(source: RecordSource) -> tuple[ResolvedNames | None, dict[str, str]]:
+    """Resolved mentions by document (None when no mention has an entity) and entity id -> name."""
+    resolved = ResolvedNames()
+    entity_names: dict[str, str] | None = None
     for m in source.records("mention"):
-        if m.entity_id:
-            by_doc[m.doc_id].append(m)
-    return by_doc
+        if m.entity_id and m.type in _ENTITY_TYPES:
+            if entity_names is None:
+                entity_names = {e.id: e.name for e in source.records("entity") if isinstance(e, Entity)}
+            resolved.add(sys.intern(m.doc_id), m.entity_id, entity_names.get(m.entity_id, m.text))
+        elif m.entity_id and entity_names is None:
+            entity_names = {e.id: e.name for e in source.records("entity") if isinstance(e, Entity)}
+    if entity_names is None:
+        return None, {}
+    return resolved, entity_names
 
 
-def _event_labels(source: RecordSource) -> dict[str, Counter[str]]:
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    for event in source.records("event"):
+def _event_labels(source: RecordSource, story_of: dict[str, tuple[str, int]]) -> dict[str, str]:
+    """story id -> the event label most of its documents report (streamed over the events; ties go to the label
+    its earliest document reports first)."""
+    counts: dict[str, dict[str, list]] = defaultdict(dict)  # story -> label -> [documents, first (doc position, event)]
+    for n, event in enumerate(source.records("event")):
         for doc_id in event.doc_ids:
-            labels[doc_id][event.label] += 1
-    return labels
+            found = story_of.get(doc_id)
+            if found is None:
+                continue
+            sid, position = found
+            entry = counts[sid].get(event.label)
+            if entry is None:
+                counts[sid][event.label] = [1, (position, n)]
+            else:
+                entry[0] += 1
+                entry[1] = min(entry[1], (position, n))
+    return {sid: min(labels.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for sid, labels in counts.items()}
 
 
 @corpus_stage("cluster_stories", "1", produces=("story",), requires=("duplicate_group",))
 def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
-    """Corpus stage: stories from the documents, keeping last run's assignments (stable story ids)."""
+    """Corpus stage: stories from the documents, keeping last run's assignments (stable story ids).
+
+    Streams the documents (publication order); holds the open stories, a compact archive of the others and
+    a few numbers per document, never the documents or their records."""
     previous = {d: s.id for s in source.records("story") if s.id != ALL_STORIES_ID for d in s.doc_ids}
-    mentions = _mentions_by_doc(source)
-    entity_names: dict[str, str] = {}
-    if mentions:
-        entity_names = {e.id: e.name for e in source.records("entity") if isinstance(e, Entity)}
-    profiles = (profile(d, mentions.get(d.id, []) if mentions else None, entity_names) for d in source.documents())
+    resolved, entity_names = _resolved_names(source)
+    profiles = (_profile(d, resolved.of(d.id) if resolved is not None else None, entity_names) for d in source.documents())
     clusterer = cluster_documents(profiles, previous)
-    events = _event_labels(source)
+    story_of = {d: (story.id, k) for story in clusterer.stories.values() for k, d in enumerate(story.doc_ids)}
+    events = _event_labels(source, story_of)
+    del story_of
     for story in sorted(clusterer.stories.values(), key=lambda s: s.id):
         label = clusterer.label(story)
-        story_events: Counter[str] = Counter()
-        for d in story.doc_ids:
-            story_events.update(events.get(d, {}))
-        if story_events:
-            label += " — " + story_events.most_common(1)[0][0]
+        if story.id in events:
+            label += " — " + events[story.id]
         key_entities: tuple[str, ...] = ()
         if entity_names:
             entities = [t for t in story.names if t.startswith("entity:")]

@@ -13,11 +13,18 @@ every supporting document (exact spans), and is marked corroborated (two or more
 single-source, or disputed (a cited span overlaps a claim that a Contradiction names).
 
 The workspace-wide summary is a Story record with id ``story-all`` (story.clusters.ALL_STORIES_ID) over all
-documents: the best sentences of each story's summary, taken story by story, largest stories first.
+documents: the best sentences of each story's summary, taken story by story, largest stories first. Rule that
+keeps it linear: only the ``summary_sentences`` largest stories can contribute (each gives its best sentence
+before any gives a second), so only those are kept while the stories stream by; no sentence is compared
+across stories.
+
+Cost: a story's summary compares at most MAX_CANDIDATES of its sentences with all of its sentences, so the
+work per story is bounded by the story's size; the stage holds the documents of open stories only.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
@@ -250,8 +257,12 @@ def disputed_spans(source: RecordSource) -> dict[str, list[tuple[int, int]]]:
     return spans
 
 
-def workspace_summary(stories: list[Story], size: int, all_doc_ids: tuple[str, ...], first: str | None, last: str | None) -> Story:
-    """The workspace-wide summary: story summaries interleaved, largest stories first, corroborated first."""
+def workspace_summary(stories: list[Story], size: int, all_doc_ids: tuple[str, ...], first: str | None, last: str | None,
+                      n_stories: int | None = None) -> Story:
+    """The workspace-wide summary: story summaries interleaved, largest stories first, corroborated first.
+
+    Only the ``size`` largest stories with a summary can contribute (each gives its best sentence before any
+    gives a second), so a caller may pass just those (:class:`_LargestStories`) and the total in ``n_stories``."""
     ranked = sorted((s for s in stories if s.summary), key=lambda s: (-len(s.doc_ids), s.id))
     order = {"corroborated": 0, "disputed": 1, "single-source": 2}
     queues = [sorted(s.summary, key=lambda x: (order.get(x.support, 3), -len(x.citations))) for s in ranked]
@@ -262,29 +273,84 @@ def workspace_summary(stories: list[Story], size: int, all_doc_ids: tuple[str, .
             if depth < len(q) and len(picked) < size:
                 picked.append(q[depth])
         depth += 1
-    label = f"All stories ({len(stories)} stories, {len(all_doc_ids)} documents)"
+    label = f"All stories ({len(stories) if n_stories is None else n_stories} stories, {len(all_doc_ids)} documents)"
     return Story(id=ALL_STORIES_ID, label=label, doc_ids=all_doc_ids, first_date=first, last_date=last, summary=tuple(picked))
+
+
+class _LargestStories:
+    """The ``size`` largest summarised stories seen so far (a heap): all that story-all can draw on."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._heap: list[tuple[int, _Reversed, Story]] = []
+
+    def offer(self, story: Story) -> None:
+        if not story.summary or self.size <= 0:
+            return
+        item = (len(story.doc_ids), _Reversed(story.id), story)  # smallest = the one to drop first
+        if len(self._heap) < self.size:
+            heapq.heappush(self._heap, item)
+        elif item[:2] > self._heap[0][:2]:
+            heapq.heapreplace(self._heap, item)
+
+    def stories(self) -> list[Story]:
+        return [story for _n, _id, story in self._heap]
+
+
+class _Reversed(str):
+    """A story id that sorts backwards, so that among equal sizes the smallest id is kept (as in ranking)."""
+
+    def __lt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__gt__(self, other)
+
+    def __gt__(self, other: str) -> bool:  # type: ignore[override]
+        return str.__lt__(self, other)
 
 
 @corpus_stage("summarise_stories", "1", produces=("story",), requires=("story", "duplicate_group"))
 def summarise_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
-    """Corpus stage: every story again, with its cited summary, plus the workspace-wide ``story-all``."""
+    """Corpus stage: every story again, with its cited summary, plus the workspace-wide ``story-all``.
+
+    Streams the documents (publication order) and summarises a story as soon as its last document has
+    arrived, so only the documents of stories still open are held (stories are local in time). The
+    workspace-wide summary keeps only the stories it can use (see :func:`workspace_summary`)."""
     stories = [s for s in source.records("story") if s.id != ALL_STORIES_ID]
-    groups = list(source.records("duplicate_group"))
+    story_of = {d: i for i, s in enumerate(stories) for d in s.doc_ids}
+    group_of: dict[str, DuplicateGroup] = {}
+    for g in source.records("duplicate_group"):
+        for d in g.doc_ids:
+            group_of[d] = g
     disputed = disputed_spans(source)
-    story_of = {d: s.id for s in stories for d in s.doc_ids}
-    members: dict[str, list[Document]] = defaultdict(list)
+    remaining = [0] * len(stories)
+    for i in story_of.values():
+        remaining[i] += 1
+    members: dict[int, list[Document]] = defaultdict(list)
+    largest = _LargestStories(settings.summary_sentences)
     all_ids: list[str] = []
+    firsts = [s.first_date for s in stories if s.first_date]
+    lasts = [s.last_date for s in stories if s.last_date]
+
+    def finish(i: int) -> Story:
+        docs = members.pop(i, [])
+        groups = {id(g): g for d in docs if (g := group_of.get(d.id)) is not None}  # this story's copies only
+        done = replace(stories[i], summary=summarise(docs, settings.summary_sentences, groups.values(), disputed))
+        largest.offer(done)
+        return done
+
+    finished = [False] * len(stories)
     for doc in source.documents():  # publication order
         all_ids.append(doc.id)
-        if doc.id in story_of:
-            members[story_of[doc.id]].append(doc)
-    done = []
-    for story in stories:
-        summary = summarise(members.get(story.id, []), settings.summary_sentences, groups, disputed)
-        done.append(replace(story, summary=summary))
-        yield done[-1]
+        i = story_of.get(doc.id)
+        if i is None:
+            continue
+        members[i].append(doc)
+        remaining[i] -= 1
+        if remaining[i] == 0:
+            finished[i] = True
+            yield finish(i)
+    for i in range(len(stories)):  # stories some of whose documents are gone from the workspace
+        if not finished[i]:
+            yield finish(i)
     if stories:
-        firsts = [s.first_date for s in stories if s.first_date]
-        lasts = [s.last_date for s in stories if s.last_date]
-        yield workspace_summary(done, settings.summary_sentences, tuple(all_ids), min(firsts, default=None), max(lasts, default=None))
+        yield workspace_summary(largest.stories(), settings.summary_sentences, tuple(all_ids), min(firsts, default=None),
+                                max(lasts, default=None), n_stories=len(stories))
