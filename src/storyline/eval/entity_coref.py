@@ -16,8 +16,8 @@ organisation/place name). Most ECB+ gold mentions are common nouns and pronouns 
   name; "it"/"they" any preceding mention of a non-person); first/second-person pronouns ("I", "we",
   "you": the speaker of a quote, whom we do not know) join the same word of the same document only.
 
-The metrics are implemented here with the standard definitions (Vilain et al. 1995; Bagga & Baldwin
-1998; Luo 2005), tested on a hand-computed example in tests/test_eval_entity_coref_metrics.py.
+The metrics are the shared ones of eval/coref_metrics.py (standard definitions: Vilain et al. 1995;
+Bagga & Baldwin 1998; Luo 2005), tested on hand-computed examples.
 """
 
 from __future__ import annotations
@@ -25,97 +25,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
+from storyline.eval.coref_metrics import b_cubed, ceaf_e, clusters_from_labels, conll_scores, muc
 from storyline.extract.roles import ROLE_HEADS
 from storyline.model import Mention
 from storyline.resolve.entities import Resolver
-
-Cluster = frozenset[Hashable]
-
-# --------------------------------------------------------------------------------------------
-# Metrics (gold and system clusters over mention keys)
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def muc(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
-    """MUC (link-based): recall = sum(|K| - |p(K)|) / sum(|K| - 1) over key clusters K, p = partition by response."""
-
-    def score(keys: Sequence[Cluster], responses: Sequence[Cluster]) -> float:
-        where = {m: i for i, c in enumerate(responses) for m in c}
-        num = den = 0
-        for k in keys:
-            if len(k) < 2:
-                continue
-            parts = {where.get(m, ("singleton", m)) for m in k}
-            num += len(k) - len(parts)
-            den += len(k) - 1
-        return num / den if den else 0.0
-
-    r, p = score(gold, system), score(system, gold)
-    return p, r, _f1(p, r)
-
-
-def b_cubed(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
-    """B³ (mention-based): per mention, overlap of its gold and system clusters, averaged."""
-    g = {m: c for c in gold for m in c}
-    s = {m: c for c in system for m in c}
-    mentions = set(g) | set(s)
-    if not mentions:
-        return 0.0, 0.0, 0.0
-    p_sum = r_sum = 0.0
-    for m in mentions:
-        gc, sc = g.get(m, frozenset([m])), s.get(m, frozenset([m]))
-        inter = len(gc & sc)
-        p_sum += inter / len(sc)
-        r_sum += inter / len(gc)
-    p, r = p_sum / len(mentions), r_sum / len(mentions)
-    return p, r, _f1(p, r)
-
-
-def ceaf_e(gold: Sequence[Cluster], system: Sequence[Cluster]) -> tuple[float, float, float]:
-    """CEAF-e: best one-to-one alignment of clusters under phi4 = 2|K∩R| / (|K|+|R|)."""
-    import networkx as nx
-
-    if not gold or not system:
-        return 0.0, 0.0, 0.0
-    where = defaultdict(list)
-    for j, c in enumerate(system):
-        for m in c:
-            where[m].append(j)
-    graph = nx.Graph()
-    for i, k in enumerate(gold):
-        overlaps = Counter(j for m in k for j in where.get(m, ()))
-        for j, n in overlaps.items():
-            graph.add_edge(("g", i), ("s", j), weight=2 * n / (len(k) + len(system[j])))
-    matching = nx.max_weight_matching(graph) if graph.number_of_edges() else set()
-    total = sum(graph[a][b]["weight"] for a, b in matching)
-    p, r = total / len(system), total / len(gold)
-    return p, r, _f1(p, r)
-
-
-def conll_scores(gold: Sequence[Cluster], system: Sequence[Cluster]) -> dict[str, float]:
-    """MUC, B³, CEAF-e P/R/F1 and CoNLL F1 (the mean of the three F1s)."""
-    out: dict[str, float] = {}
-    for name, fn in (("muc", muc), ("b3", b_cubed), ("ceafe", ceaf_e)):
-        p, r, f = fn(gold, system)
-        out[f"{name}_p"], out[f"{name}_r"], out[f"{name}_f1"] = p, r, f
-    out["conll_f1"] = (out["muc_f1"] + out["b3_f1"] + out["ceafe_f1"]) / 3
-    return out
-
-
-def clusters_from_labels(labels: dict[Hashable, Hashable]) -> list[Cluster]:
-    """mention -> cluster label, as a list of clusters."""
-    groups: dict[Hashable, set[Hashable]] = defaultdict(set)
-    for m, label in labels.items():
-        groups[label].add(m)
-    return [frozenset(g) for g in groups.values()]
-
 
 # --------------------------------------------------------------------------------------------
 # ECB+ clustering
@@ -395,13 +312,13 @@ def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
     columns = ["system", "MUC P", "MUC R", "MUC F1", "B3 P", "B3 R", "B3 F1", "CEAF-e P", "CEAF-e R", "CEAF-e F1", "CoNLL F1"]
     rows = []
     for name, s in results.items():
-        rows.append([name] + [s[k] for k in ("muc_p", "muc_r", "muc_f1", "b3_p", "b3_r", "b3_f1", "ceafe_p", "ceafe_r", "ceafe_f1", "conll_f1")])
+        rows.append([name] + [s[k] for k in ("muc_p", "muc_r", "muc_f1", "b3_p", "b3_r", "b3_f1", "ceaf_e_p", "ceaf_e_r", "ceaf_e_f1", "conll_f1")])
     ours, base = results["storyline resolver"], results["same-head baseline"]
     n_mentions = sum(len(c) for c in gold)
     return {
         "title": "Cross-document entity coreference, ECB+ dev (gold entity mentions, validated sentences)",
         "metrics": {
-            "conll_f1": ours["conll_f1"], "muc_f1": ours["muc_f1"], "b3_f1": ours["b3_f1"], "ceafe_f1": ours["ceafe_f1"],
+            "conll_f1": ours["conll_f1"], "muc_f1": ours["muc_f1"], "b3_f1": ours["b3_f1"], "ceafe_f1": ours["ceaf_e_f1"],
             "baseline_conll_f1": base["conll_f1"], "gain_over_baseline": ours["conll_f1"] - base["conll_f1"],
         },
         "columns": columns,
@@ -413,3 +330,6 @@ def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
         ],
     }
 
+
+
+__all__ = ["b_cubed", "ceaf_e", "clusters_from_labels", "conll_scores", "evaluate", "muc"]
