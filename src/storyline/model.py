@@ -12,9 +12,11 @@ Invariants (checked by tests/test_model_invariants.py for every record that carr
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
@@ -434,38 +436,80 @@ RECORD_TYPES: dict[str, type] = {
 
 
 def to_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-ready data (tuples become lists, nested records become dicts)."""
-    return dataclasses.asdict(record)
+    """A record as plain JSON-ready data (nested records become dicts; the same as ``dataclasses.asdict``).
+
+    Field names are looked up once per record type: reading and writing records is the largest
+    fixed cost of the cross-document stages, and ``dataclasses.asdict`` deep-copies every value.
+    """
+    return {name: _plain(getattr(record, name)) for name in _field_names(type(record))}
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _plain(value: Any) -> Any:
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple:
+        return tuple([_plain(v) for v in value])
+    if kind is list:
+        return [_plain(v) for v in value]
+    if kind is dict:
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_dict(value)
+    return copy.deepcopy(value)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+Converter = Callable[[Any], Any] | None  # None: the stored value is used as it is
+
+
+def _converter(tp: Any) -> Converter:
+    """How to turn stored JSON data into a field of type ``tp``, worked out once per field."""
     origin = typing.get_origin(tp)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _convert(args[0], value) if len(args) == 1 else value
+        return _converter(args[0]) if len(args) == 1 else None
     if origin is tuple:
         (item_tp, *_rest) = typing.get_args(tp)
-        return tuple(_convert(item_tp, v) for v in value)
-    if dataclasses.is_dataclass(tp) and isinstance(value, dict):
-        return from_dict(tp, value)
-    return value
+        item = _converter(item_tp)
+        if item is None:
+            return tuple
+        return lambda value: tuple([None if v is None else item(v) for v in value])
+    if dataclasses.is_dataclass(tp):
+        return lambda value: from_dict(tp, value) if isinstance(value, dict) else value
+    return None
 
 
-_HINTS: dict[type, dict[str, Any]] = {}
+_PLANS: dict[type, tuple[tuple[str, Converter], ...]] = {}
 
 
-def _hints(cls: type) -> dict[str, Any]:
-    if cls not in _HINTS:
-        _HINTS[cls] = typing.get_type_hints(cls)
-    return _HINTS[cls]
+def _plan(cls: type) -> tuple[tuple[str, Converter], ...]:
+    plan = _PLANS.get(cls)
+    if plan is None:
+        hints = typing.get_type_hints(cls)
+        plan = _PLANS[cls] = tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+    return plan
 
 
 def from_dict(cls: type, data: dict[str, Any]) -> Any:
     """Rebuild a record of type ``cls`` from :func:`to_dict` output (unknown keys are ignored)."""
-    hints = _hints(cls)
-    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data}
+    kwargs = {}
+    for name, convert in _plan(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = value if convert is None or value is None else convert(value)
     return cls(**kwargs)
 
 
