@@ -31,7 +31,7 @@ from storyline.errors import Code, WorkspaceError
 from storyline.ids import digest
 from storyline.model import RECORD_TYPES, Document, Rejection, from_dict, to_dict
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Each entry upgrades the schema from version i to i+1. Never edit a shipped migration; append.
 MIGRATIONS: list[str] = [
@@ -106,6 +106,11 @@ MIGRATIONS: list[str] = [
     ALTER TABLE inputs ADD COLUMN line INTEGER;
     ALTER TABLE inputs ADD COLUMN encoding TEXT;
     ALTER TABLE documents ADD COLUMN ingest_version TEXT;
+    """,
+    # 3: corpus stages stream every record of a kind in document order; without this index SQLite sorts
+    # the whole kind in a temporary B-tree before the first row (seconds at 100k records, minutes at 10M).
+    """
+    CREATE INDEX records_kind_order ON records(kind, doc_id, start, id);
     """,
 ]
 
