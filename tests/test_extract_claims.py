@@ -28,7 +28,7 @@ def claims(nlp, text: str, outlet: str | None = "The Paper"):
         ("Peskov said that Flynn and Kislyak had not discussed lifting sanctions.", "discuss", "negative", "denies", "asserted", "Peskov"),
         ("The Washington Post reported that Flynn discussed sanctions with Kislyak.", "discuss", "positive", "asserts", "reported", "Washington Post"),
         ("Peskov said the issue of lifting sanctions was not raised.", "raise", "negative", "denies", "asserted", "Peskov"),
-        ("Medvedchuk denied that he had contacts with the campaign.", "have", "positive", "denies", "denied", "Medvedchuk"),
+        ("Medvedchuk denied that he had contacts with the campaign.", "contact", "positive", "denies", "denied", "Medvedchuk"),
         ("The White House confirmed that Kislyak met Sessions twice.", "meet", "positive", "confirms", "confirmed", "White House"),
         ("Peskov said: \"We have already said there have not been any talks.\"", "say", "positive", "asserts", "asserted", "Peskov"),
         ("Officials said Flynn may have discussed sanctions.", "discuss", "positive", "asserts", "possible", None),
@@ -67,3 +67,41 @@ def test_claim_spans_point_into_the_text(nlp):
     text = "Peskov said that Flynn and Kislyak had not discussed sanctions.\n\nThe ambassador met Michael Flynn twice."
     for c in claims(nlp, text):
         assert text[c.start : c.end] == c.text and "\n" not in c.text
+
+
+@pytest.mark.parametrize(
+    "text, fragment, participants",
+    [
+        # the denial names nobody: it takes the participants of the meeting reported before
+        ('The Times reported that Sergei Orlov met Michael Brown in London. "No such meeting took place," Brown\'s spokesman said.',
+         "No such meeting took place", {"Sergei Orlov", "Michael Brown"}),
+        ("The Times reported that Sergei Orlov met Michael Brown in London. The spokesman said the meeting never happened.",
+         "the meeting never happened", {"Sergei Orlov", "Michael Brown"}),
+    ],
+)
+def test_event_anaphora_borrows_the_earlier_reports_participants(nlp, text, fragment, participants):
+    c = next(c for c in claims(nlp, text) if c.text.startswith(fragment))
+    assert c.anaphoric and c.predicate == "meet" and c.polarity == "negative"
+    assert participants <= set(c.participants)
+
+
+def test_an_event_noun_naming_its_participants_is_not_anaphoric(nlp):
+    text = "The Times reported that Sergei Orlov met Michael Brown. A spokesman said a meeting with Anna Kovacs took place."
+    c = next(c for c in claims(nlp, text) if "took place" in c.text)
+    assert not c.anaphoric and c.predicate == "meet" and "Michael Brown" not in c.participants
+
+
+def test_denied_contact_is_a_claim_about_contact_by_the_company(nlp):
+    text = 'Kestrel Grid Holdings said in a statement that its chief executive had "had no private contact with any minister".'
+    c = next(c for c in claims(nlp, text) if c.attribution_id)
+    assert (c.predicate, c.polarity) == ("contact", "negative") and "Kestrel Grid Holdings" in c.participants
+
+
+def test_a_denial_with_an_auxiliary_cue_is_denied(nlp):
+    c = next(c for c in claims(nlp, "Her office has denied that any meeting took place.") if c.attribution_id)
+    assert c.modality == "denied" and c.predicate == "meet"
+
+
+def test_headline_run_into_the_first_paragraph_keeps_the_paragraphs_claim(nlp):
+    text = "Minister cancels tender\n\nThe office of Minister Paul Demir on Friday cancelled the tender after Kestrel Grid Holdings withdrew its bid."
+    assert any(c.predicate == "cancel" and c.holder == "The Paper" and c.text.startswith("The office") for c in claims(nlp, text))

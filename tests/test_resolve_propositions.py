@@ -53,7 +53,9 @@ def test_same_claim_in_different_words_is_one_proposition_and_a_contradiction():
     assert len(props) == 1 and set(props[0].claim_ids) == {"c1", "c2", "c3"}
     assert props[0].asserted_by == ("Washington Post",) and props[0].denied_by == ("Dmitry Peskov",)
     assert props[0].first_reported_doc == "d2" and props[0].first_reported_date == "2017-02-10"
-    assert len(contras) == 1 and contras[0].asserting_claim_ids == ("c1",) and set(contras[0].denying_claim_ids) == {"c2", "c3"}
+    # c3 denies in the same words but names nobody: it belongs to the proposition, not to the evidence
+    # of a disagreement between named parties
+    assert len(contras) == 1 and contras[0].asserting_claim_ids == ("c1",) and contras[0].denying_claim_ids == ("c2",)
     assert "flynn" in contras[0].explanation and "kislyak" in contras[0].explanation
 
 
@@ -96,3 +98,52 @@ def test_one_document_agreeing_with_itself_is_not_a_proposition():
         claim("c2", "d1", "Flynn talked about sanctions with Kislyak", "talk", participants=("Flynn", "Kislyak")),
     ]
     assert run(claims) == ([], [])
+
+
+def anaphor(cid, doc, text, predicate, participants=(), **kw):
+    c = claim(cid, doc, text, predicate, participants=participants, **kw)
+    return Claim(**{**{f: getattr(c, f) for f in c.__slots__}, "anaphoric": True})
+
+
+MEETING = [
+    claim("m1", "d1", "Varga met Orlov in private at a Riverton hotel to discuss the tender", "meet", holder="officials", participants=("Lena Varga", "Sergei Orlov")),
+    claim("m2", "d2", "Varga and Orlov met at the Hotel Aldermoor", "meet", holder="Ledger", participants=("Varga", "Orlov")),
+]
+
+
+def test_no_such_meeting_joins_the_meeting_it_points_back_to_and_contradicts_it():
+    denial = anaphor("a1", "d3", "No such meeting took place", "meet", polarity="negative", stance="denies", holder="Halloran",
+                     participants=("Varga",))
+    props, contras = run([*MEETING, denial])
+    assert len(props) == 1 and "a1" in props[0].claim_ids and props[0].denied_by == ("Halloran",)
+    assert len(contras) == 1 and contras[0].denying_claim_ids == ("a1",)
+
+
+def test_an_anaphor_naming_nobody_joins_the_storys_most_reported_event_of_its_kind():
+    lunch = claim("l1", "d1", "Demir met Weiss for lunch", "meet", participants=("Paul Demir", "Anton Weiss"))
+    denial = anaphor("a1", "d3", "The meeting never happened", "meet", polarity="negative", holder="Halloran")
+    props, _ = run([*MEETING, lunch, denial])
+    joined = next(p for p in props if "a1" in p.claim_ids)
+    assert {"m1", "m2"} <= set(joined.claim_ids) and "l1" not in joined.claim_ids
+
+
+def test_denying_contact_denies_the_meeting_but_asserting_contact_asserts_no_meeting():
+    # naming one of the two, the denial needs MIN_SHARED_KEYWORDS words in common ("private", "tender")
+    no_contact = claim("k1", "d3", "Orlov had no private contact with any minister about the tender", "contact",
+                       polarity="negative", holder="Kestrel", participants=("Orlov",))
+    contact = claim("k2", "d3", "Orlov had contact with Varga about the tender", "contact", holder="Kestrel", participants=("Orlov", "Varga"))
+    props, contras = run([*MEETING, no_contact])
+    assert len(contras) == 1 and contras[0].denying_claim_ids == ("k1",)
+    props, contras = run([*MEETING, contact])
+    assert contras == [] and all("k2" not in p.claim_ids for p in props)
+
+
+def test_a_claim_naming_nobody_cannot_bridge_two_propositions():
+    # shares two words with each side; before, it chained the Senate's request into the sanctions dispute
+    bridge = claim("b1", "d3", "the issue of lifting economic sanctions was not raised with the intelligence committees", "raise",
+                   polarity="negative", holder="Peskov")
+    senate = claim("s1", "d2", "the Senate asked the CIA to inspect intelligence committees records on sanctions", "ask",
+                   holder="Reuters", participants=("Senate", "CIA"))
+    props, contras = run([*FLYNN[:2], bridge, senate])
+    assert all(not ({"s1", "c1"} <= set(p.claim_ids)) for p in props)
+    assert all("s1" not in x.asserting_claim_ids for x in contras)

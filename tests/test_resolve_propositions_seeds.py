@@ -39,3 +39,16 @@ def test_contradictions_name_shared_participants(seeds_db):
     with Workspace(str(seeds_db)) as ws:
         contras = list(ws.records("contradiction"))
     assert contras and all("opposite polarity on" in x.explanation for x in contras)
+
+
+def test_every_contradiction_member_names_the_disputed_participants(seeds_db):
+    # an off-topic claim chained into the proposition (Reuters' "the Senate asked the CIA ...") is no
+    # evidence of the disagreement: each member must name someone the two sides disagree about
+    with Workspace(str(seeds_db)) as ws:
+        claims = {c.id: c for c in ws.records("claim")}
+        contras = list(ws.records("contradiction"))
+    for x in contras:
+        disputed = x.explanation.rsplit("opposite polarity on ", 1)[1].split(", ")
+        for cid in x.asserting_claim_ids + x.denying_claim_ids:
+            named = " ".join(claims[cid].participants).lower()
+            assert any(name in named for name in disputed), claims[cid].text

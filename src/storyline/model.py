@@ -306,6 +306,9 @@ class Claim:
     attribution_id: str | None = None
     participants: tuple[str, ...] = ()
     time: str | None = None
+    # The claim names its event only by reference ("No such meeting took place"): ``participants`` were
+    # taken from the event it points back to, reported earlier in the document (empty: from the story).
+    anaphoric: bool = False
 
 
 @dataclass(frozen=True, slots=True)

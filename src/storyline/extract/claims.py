@@ -7,8 +7,17 @@ Two sources of claims:
 
 Each claim is normalised from the dependency parse into subject, predicate (lemma), object or
 complement, polarity (negation), modality (asserted, reported, alleged, confirmed, denied, possible),
-time (a timex in the clause, if the timex stage ran) and participants (the named people,
-organisations and places in it, pronoun subjects resolved to the nearest person named before).
+time (a timex in the clause, if the timex stage ran) and participants (the named people and
+organisations in it, pronoun subjects and possessives resolved to the nearest person or organisation
+named before).
+
+Events named by a noun take the noun's verb as predicate: "No such meeting took place" and "had no
+private contact with ..." are claims about *meeting* and *contact*, not about "take" and "have". When
+such a noun is definite or demonstrative and names nobody ("no such meeting", "the meeting", "that
+meeting", "any meeting"), it points back to an event the document reported before (event anaphora):
+the claim takes the participants of the nearest earlier report of the same kind of event in the
+document and is marked ``anaphoric``; with none, ``resolve.propositions`` attaches it to the story's
+most reported event of that kind.
 """
 
 from __future__ import annotations
@@ -34,6 +43,19 @@ MAX_CLAIMS_PER_ATTRIBUTION = 6
 PARTICIPANT_LABELS = ("PERSON", "ORG")  # places are too generic to identify a proposition
 # An unattributed sentence becomes an outlet claim only when it names someone: the rest is colour.
 MIN_OUTLET_CLAIM_TOKENS = 5
+# Nouns that name an event -> the verb that reports the same event ("the meeting" = "met").
+EVENT_NOUNS: dict[str, str] = {
+    "meeting": "meet", "encounter": "meet", "talk": "talk", "conversation": "talk", "discussion": "discuss",
+    "negotiation": "negotiate", "contact": "contact", "call": "call",
+}
+# Verbs that only say that their subject happened: the subject noun carries the predicate.
+HAPPEN_VERBS = frozenset("happen occur".split())
+# Light verbs whose event-noun object carries the predicate ("had no contact", "held talks").
+EVENT_OBJECT_VERBS = frozenset("have hold".split())
+# Determiners that make an event noun point back to an event already reported.
+ANAPHORIC_DETERMINERS = frozenset("such the this that these those any".split())
+# Possessive pronouns -> the entity label they stand for ("its chief executive" -> an organisation).
+POSSESSIVE_LABELS = {"its": "ORG", "his": "PERSON", "her": "PERSON"}
 
 
 def _text(doc: Any, tokens: list[Any]) -> str:
@@ -75,13 +97,72 @@ def _clause_parts(root: Any) -> tuple[str, str, str | None]:
         if prep is not None:
             obj = prep
     subject = _phrase(subj) if subj is not None and subj.dep_ != "expl" else ""
+    noun = _event_noun(root)
     if subj is not None and subj.dep_ == "expl" and obj is not None and obj.dep_ == "attr":
         # existential: "there have not been any talks" -> predicate "talk"
-        predicate = obj.lemma_.lower()
+        predicate = EVENT_NOUNS.get(obj.lemma_.lower(), obj.lemma_.lower())
         subject, obj = "", None
+    elif noun is not None:
+        # "No such meeting took place" -> meet; "had no private contact with ..." -> contact
+        predicate = EVENT_NOUNS.get(noun.lemma_.lower(), noun.lemma_.lower())
     elif predicate == "be" and obj is not None and obj.dep_ in ("attr", "acomp"):
         predicate = "be " + obj.lemma_.lower()
     return subject, predicate, _phrase(obj) if obj is not None else None
+
+
+def _event_noun(root: Any) -> Any:
+    """The noun that names the clause's event, when the verb only says it happened or was had:
+    "the meeting took place", "it never happened", "had no contact", or a bare "meeting of X with Y"."""
+    lemma = root.lemma_.lower()
+    if root.pos_ in ("NOUN", "PROPN"):
+        return root if lemma in EVENT_NOUNS else None
+    subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    takes_place = lemma == "take" and any(c.dep_ == "dobj" and c.lemma_.lower() == "place" for c in root.children)
+    if (takes_place or lemma in HAPPEN_VERBS) and subj is not None and subj.pos_ == "NOUN":
+        return subj
+    if lemma in EVENT_OBJECT_VERBS:
+        obj = next((c for c in root.children if c.dep_ == "dobj"), None)
+        if obj is not None and obj.lemma_.lower() in EVENT_NOUNS:
+            return obj
+    return None
+
+
+def _names_someone(tok: Any) -> bool:
+    """Whether the phrase headed by ``tok`` names a person or organisation of its own."""
+    return any(t.ent_type_ in PARTICIPANT_LABELS or t.pos_ == "PROPN" for t in tok.subtree)
+
+
+def _anaphoric(noun: Any) -> bool:
+    """An event noun that points back to an event already reported: definite, demonstrative, "such"
+    or "any", and naming nobody of its own ("No such meeting", "the meeting", not "a meeting with X")."""
+    return any(c.dep_ in ("det", "amod", "predet") and c.lower_ in ANAPHORIC_DETERMINERS for c in noun.children) and not _names_someone(noun)
+
+
+def _antecedent_participants(doc: Any, noun: Any) -> tuple[str, ...]:
+    """Participants of the event an anaphoric event noun points back to: the nearest earlier report, in
+    the same document, of the same kind of event (a verb or a noun of the same class) that names
+    someone — naming two or more preferred, since a meeting or a talk is between two parties."""
+    from storyline.resolve.propositions import predicate_class
+
+    wanted = predicate_class(EVENT_NOUNS.get(noun.lemma_.lower(), noun.lemma_.lower()))
+    if not wanted:
+        return ()
+    fallback: tuple[str, ...] = ()
+    for tok in reversed(doc[: noun.i]):
+        if tok.pos_ == "VERB":
+            kind = predicate_class(tok.lemma_.lower())
+        elif tok.pos_ == "NOUN" and tok.lemma_.lower() in EVENT_NOUNS and not _anaphoric(tok):
+            kind = predicate_class(EVENT_NOUNS[tok.lemma_.lower()])
+        else:
+            continue
+        if kind != wanted:
+            continue
+        start, end = _clause_extent(tok, tok.sent.start_char, tok.sent.end_char)
+        found = _participants(doc, start, end, tok)
+        if len(found) >= 2:
+            return found
+        fallback = fallback or found
+    return fallback
 
 
 def _participants(doc: Any, start: int, end: int, root: Any) -> tuple[str, ...]:
@@ -97,6 +178,15 @@ def _participants(doc: Any, start: int, end: int, root: Any) -> tuple[str, ...]:
                 person = ent.text
         if person:
             names.append(person)
+    # "its chief executive had no contact ...": the subject belongs to the organisation named before
+    poss = next((c for c in subj.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_LABELS), None) if subj is not None else None
+    if poss is not None:
+        owner = None
+        for ent in doc.ents:
+            if ent.label_ == POSSESSIVE_LABELS[poss.lower_] and ent.end_char <= poss.idx:
+                owner = ent.text
+        if owner:
+            names.append(owner)
     seen: list[str] = []
     for n in names:
         if n not in seen:
@@ -159,10 +249,28 @@ def _clause_extent(root: Any, start: int, end: int) -> tuple[int, int]:
 def _cue_lemma(doc: Any, attribution: Attribution) -> str | None:
     if attribution.cue is None:
         return None
-    for t in doc:
-        if attribution.cue.start <= t.idx < attribution.cue.end and t.pos_ in ("VERB", "AUX"):
-            return t.lemma_.lower()
+    # "has denied": the verb, not its auxiliary, says what the cue reports
+    verbs = [t for t in doc if attribution.cue.start <= t.idx < attribution.cue.end and t.pos_ in ("VERB", "AUX")]
+    main = [t for t in verbs if t.pos_ == "VERB"] or verbs
+    if main:
+        return main[0].lemma_.lower()
     return attribution.cue.text.lower().split()[0] if attribution.cue.text else None
+
+
+def _frame(doc: Any, root: Any, start: int, end: int) -> tuple[str, str, str | None, tuple[str, ...], bool]:
+    """(subject, predicate, object, participants, anaphoric) of the clause headed by ``root``."""
+    subject, predicate, obj = _clause_parts(root)
+    participants = _participants(doc, start, end, root)
+    noun = _event_noun(root)
+    if noun is None and root.pos_ in ("VERB", "AUX"):
+        # existential "there was no such meeting"
+        if any(c.dep_ == "expl" for c in root.children):
+            noun = next((c for c in root.children if c.dep_ == "attr" and c.lemma_.lower() in EVENT_NOUNS), None)
+    anaphoric = noun is not None and _anaphoric(noun)
+    if anaphoric:
+        # the clause may still name a place or a witness ("the meeting took place in Riverton")
+        participants = tuple(dict.fromkeys(participants + _antecedent_participants(doc, noun)))
+    return subject, predicate, obj, participants, anaphoric
 
 
 def claims_for_attribution(doc: Any, document: Document, attribution: Attribution, timexes: Iterable[Any] = ()) -> list[Claim]:
@@ -176,7 +284,7 @@ def claims_for_attribution(doc: Any, document: Document, attribution: Attributio
             if len(out) >= MAX_CLAIMS_PER_ATTRIBUTION:
                 break
             start, end = _clause_extent(root, piece.start, piece.end)
-            subject, predicate, obj = _clause_parts(root)
+            subject, predicate, obj, participants, anaphoric = _frame(doc, root, start, end)
             negative = _negative(root)
             modality = _modality(root, cue_lemma, "reported" if attribution.speaker_kind in ("outlet", "document") else "asserted")
             stance = attribution.stance
@@ -189,11 +297,29 @@ def claims_for_attribution(doc: Any, document: Document, attribution: Attributio
                     subject=subject, predicate=predicate, object=obj,
                     polarity="negative" if negative else "positive", modality=modality, stance=stance,  # type: ignore[arg-type]
                     holder=attribution.speaker_name or (attribution.source.text if attribution.source else None),
-                    attribution_id=attribution.id, participants=_participants(doc, start, end, root),
-                    time=_time(timexes, start, end),
+                    attribution_id=attribution.id, participants=participants, time=_time(timexes, start, end),
+                    anaphoric=anaphoric,
                 )
             )
     return out
+
+
+def _line_clauses(doc: Any) -> Iterable[tuple[int, int, Any, int]]:
+    """(start, end, head, tokens) of every sentence cut at line breaks: the small parser often runs a
+    headline into the first paragraph, and the paragraph's own clause must not be lost in it."""
+    for sent in doc.sents:
+        piece: list[Any] = []
+        for tok in [*sent, None]:
+            if tok is not None and not (tok.is_space and "\n" in tok.text):
+                if not tok.is_space:
+                    piece.append(tok)
+                continue
+            if piece:
+                inside = {t.i for t in piece}
+                heads = [t for t in piece if t.head.i not in inside or t.head.i == t.i]
+                head = max(heads, key=lambda t: (sum(1 for x in t.subtree if x.i in inside), t.pos_ in ("VERB", "AUX")))
+                yield piece[0].idx, piece[-1].idx + len(piece[-1].text), head, len(piece)
+            piece = []
 
 
 def outlet_claims(doc: Any, document: Document, attributions: list[Attribution], timexes: Iterable[Any] = ()) -> list[Claim]:
@@ -207,19 +333,17 @@ def outlet_claims(doc: Any, document: Document, attributions: list[Attribution],
 
     covered.extend(find_quotes(document.text))
     out: list[Claim] = []
-    for sent in doc.sents:
-        s, e = sent.start_char, sent.end_char
+    for s, e, root, size in _line_clauses(doc):
         if any(cs < e and s < ce for cs, ce in covered):
             continue
-        root = sent.root
-        if root.pos_ not in ("VERB", "AUX") or len(sent) < MIN_OUTLET_CLAIM_TOKENS or sent.text.rstrip().endswith("?"):
+        if root.pos_ not in ("VERB", "AUX") or size < MIN_OUTLET_CLAIM_TOKENS or document.text[s:e].rstrip().endswith("?"):
             continue
-        if not any(ent.label_ in ("PERSON", "ORG") for ent in sent.ents):
+        if not any(ent.label_ in ("PERSON", "ORG") and s <= ent.start_char < e for ent in doc.ents):
             continue
         if not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children):
             continue
         start, end = _clause_extent(root, s, e)
-        subject, predicate, obj = _clause_parts(root)
+        subject, predicate, obj, participants, anaphoric = _frame(doc, root, start, end)
         negative = _negative(root)
         out.append(
             Claim(
@@ -228,7 +352,7 @@ def outlet_claims(doc: Any, document: Document, attributions: list[Attribution],
                 subject=subject, predicate=predicate, object=obj,
                 polarity="negative" if negative else "positive", modality=_modality(root, None, "asserted"),
                 stance="asserts", holder=document.outlet, attribution_id=None,
-                participants=_participants(doc, start, end, root), time=_time(timexes, start, end),
+                participants=participants, time=_time(timexes, start, end), anaphoric=anaphoric,
             )
         )
     return out

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from storyline.ids import record_id
@@ -51,6 +52,19 @@ MAX_BLOCK = 200
 MIN_SHARED_KEYWORDS = 2
 
 
+# Legal-form words that end company names: the distinctive word is the first ("Kestrel Grid Holdings").
+COMPANY_SUFFIXES = frozenset("holdings holding group inc ltd limited plc llc corp corporation company co gmbh ag sa".split())
+# Denying a broader event denies the narrower ones it includes: "had no contact with" denies a meeting
+# and a talk, so such a denial may join a proposition of those classes (never the other way round).
+DENIAL_ENTAILS: dict[str, tuple[str, ...]] = {"contact": ("meet", "communicate")}
+# Within a block (one participant, or one keyword, of one predicate class) a claim is compared with at
+# most this many others: a household name in every story would otherwise make the block quadratic. The
+# claims of one proposition sit close together in the block (documents arrive story by story), so the
+# window keeps the matches; the bench corpus's largest blocks were a few hundred claims.
+BLOCK_WINDOW = 100
+# A claim of a contradiction is compared with at most this many claims of the other side.
+MAX_OPPONENTS = 200
+
 # Predicates too light to identify a proposition on their own ("X was ...", "X has ...").
 LIGHT_PREDICATES = frozenset("be have do get become seem appear go come make take give".split())
 
@@ -79,11 +93,16 @@ def _stem(word: str) -> str:
 
 
 def participant_keys(claim: Claim) -> frozenset[str]:
-    """Participants as comparable keys: a person's surname, an organisation's last word, lowercased."""
+    """Participants as comparable keys: a person's surname, an organisation's distinctive word
+    ("Kestrel Grid Holdings" and "Kestrel" -> "kestrel"), lowercased."""
     keys = set()
     for p in claim.participants:
-        words = re.findall(r"[\w’'-]+", p.lower())
-        if words:
+        words = [w for w in re.findall(r"[\w’'-]+", p.lower()) if w != "the"]
+        if not words:
+            continue
+        if len(words) > 1 and words[-1] in COMPANY_SUFFIXES:
+            keys.add(_stem(words[0]))
+        else:
             keys.add(_stem(words[-1]))
     return frozenset(keys)
 
@@ -157,35 +176,138 @@ def _speaker_entities(source: RecordSource) -> dict[str, str]:
     return out
 
 
-def group_claims(claims: list[Claim]) -> list[list[Claim]]:
-    """Groups of claims that state the same proposition (blocking by predicate class and keyword)."""
-    keys = {c.id: keywords(c) for c in claims}
-    parts = {c.id: participant_keys(c) for c in claims}
-    blocks: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+@dataclass(slots=True)
+class _Frame:
+    """What grouping compares of one claim, computed once: class, keywords, participant keys, side."""
+
+    claim: Claim
+    cls: str
+    keys: frozenset[str]
+    parts: frozenset[str]
+    side: str | None
+
+
+def _frames(claims: list[Claim]) -> list[_Frame]:
+    out = []
     for c in claims:
         cls = predicate_class(c.predicate)
-        if not cls:
-            continue
-        for k in keys[c.id]:
-            blocks[(cls, k)].append(c)
+        if cls:
+            out.append(_Frame(c, cls, keywords(c), participant_keys(c), side(c)))
+    return out
+
+
+def _windowed_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
+    """Pairs of a block: every pair of a small block, each member's BLOCK_WINDOW successors in a large one."""
+    for i, a in enumerate(members):
+        for b in members[i + 1 : i + 1 + BLOCK_WINDOW]:
+            yield a, b
+
+
+def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
+    """Groups of frames that state the same proposition (see group_claims)."""
     union = _Union()
-    compared: set[tuple[str, str]] = set()
-    for members in blocks.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
+    ids = [f.claim.id for f in frames]
+    named = [i for i, f in enumerate(frames) if f.parts and not f.claim.anaphoric]
+    in_group: set[int] = set()
+
+    # 1. claims that name their participants, blocked by (class, participant); a pair sharing several
+    #    participants is compared in the block of the first of them only
+    by_part: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i in named:
+        for k in frames[i].parts:
+            by_part[(frames[i].cls, k)].append(i)
+    for (_cls, key), members in by_part.items():
+        for i, j in _windowed_pairs(members):
+            a, b = frames[i], frames[j]
+            if min(a.parts & b.parts) != key:
+                continue
+            if _matches(a.claim, b.claim, a.keys, b.keys, a.parts, b.parts):
+                union.union(ids[i], ids[j])
+                in_group.update((i, j))
+
+    # 2. claims that name nobody join the one claim they share most keywords with (MIN_SHARED_KEYWORDS at
+    #    least): joining one, never linking two, they cannot make two propositions one
+    by_keyword: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, f in enumerate(frames):
+        if not f.claim.anaphoric:
+            for k in f.keys:
+                by_keyword[(f.cls, k)].append(i)
+    nameless = [i for i, f in enumerate(frames) if not f.parts and not f.claim.anaphoric]
+    attached: set[int] = set()
+    for pass_named in (True, False):
+        for i in nameless:
+            if i in attached:
+                continue
+            shared: dict[int, int] = defaultdict(int)
+            for k in frames[i].keys:
+                block = by_keyword[(frames[i].cls, k)]
+                if len(block) > MAX_BLOCK:
+                    continue  # a word every claim of the class has
+                for j in block:
+                    if j != i and (bool(frames[j].parts) == pass_named) and (pass_named or j not in attached):
+                        shared[j] += 1
+            nearest = max(shared, key=lambda j: (shared[j], -j), default=None)
+            if nearest is not None and shared[nearest] >= MIN_SHARED_KEYWORDS:
+                union.union(ids[i], ids[nearest])
+                attached.update((i, nearest))
+
+    # 3. claims that name their event by reference ("No such meeting took place") and denials of a broader
+    #    event ("had no contact with") join the most reported proposition among those they fit
+    docs_of: dict[str, set[str]] = defaultdict(set)
+    for i in named:
+        docs_of[union.find(ids[i])].add(frames[i].claim.doc_id)
+    salient: dict[str, str] = {}
+    for i in named:
+        root = union.find(ids[i])
+        best_root = salient.get(frames[i].cls)
+        if best_root is None or (len(docs_of[root]), best_root) > (len(docs_of[best_root]), root):
+            salient[frames[i].cls] = root
+    for i, f in enumerate(frames):
+        broader = f.side == "against" and f.cls in DENIAL_ENTAILS and i not in in_group
+        if not f.claim.anaphoric and not broader:
             continue
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                pair = (a.id, b.id) if a.id < b.id else (b.id, a.id)
-                if pair in compared or a.id == b.id:
-                    continue
-                compared.add(pair)
-                if _matches(a, b, keys[a.id], keys[b.id], parts[a.id], parts[b.id]):
-                    union.union(a.id, b.id)
-    groups: dict[str, list[Claim]] = defaultdict(list)
-    for c in claims:
-        if c.id in union.parent:
-            groups[union.find(c.id)].append(c)
-    return [sorted(g, key=lambda c: (c.doc_id, c.start)) for g in groups.values() if len(g) > 1]
+        classes = (f.cls, *DENIAL_ENTAILS.get(f.cls, ())) if f.side == "against" else (f.cls,)
+        if not f.parts:
+            target = next((salient[c] for c in classes if c in salient), None)
+            if target is not None:
+                union.union(ids[i], target)
+            continue
+        best: tuple[tuple[int, int], str] | None = None
+        for cls in classes:
+            for k in f.parts:
+                for j in by_part.get((cls, k), ())[:MAX_OPPONENTS]:
+                    g = frames[j]
+                    overlap = len(f.parts & g.parts)
+                    if f.claim.anaphoric:
+                        # participants borrowed from the document's earlier report are often partial
+                        # ("Lena" for Lena Varga in a machine translation): one shared is enough, the
+                        # best-overlapping proposition wins
+                        fits = overlap >= 1
+                    else:
+                        fits = _matches(f.claim, g.claim, f.keys, g.keys, f.parts, g.parts)
+                    if fits:
+                        root = union.find(ids[j])
+                        rank = (overlap, len(docs_of[root]))
+                        if best is None or rank > best[0]:
+                            best = (rank, root)
+        if best is not None:
+            union.union(ids[i], best[1])
+
+    groups: dict[str, list[_Frame]] = defaultdict(list)
+    for f in frames:
+        if f.claim.id in union.parent:
+            groups[union.find(f.claim.id)].append(f)
+    return [sorted(g, key=lambda f: (f.claim.doc_id, f.claim.start)) for g in groups.values() if len(g) > 1]
+
+
+def group_claims(claims: list[Claim]) -> list[list[Claim]]:
+    """Groups of claims that state the same proposition.
+
+    Claims naming participants are blocked by (predicate class, participant) and matched pairwise;
+    claims naming nobody join the single claim they share most keywords with; anaphoric claims and
+    denials of a broader event join the best-fitting (then the most reported) proposition. Every step
+    compares a bounded number of claims per claim."""
+    return [[f.claim for f in g] for g in _group_frames(_frames(claims))]
 
 
 def _holder(claim: Claim, speakers: dict[str, str], outlets: dict[str, str | None]) -> str:
@@ -194,25 +316,55 @@ def _holder(claim: Claim, speakers: dict[str, str], outlets: dict[str, str | Non
     return claim.holder or outlets.get(claim.doc_id) or f"article {claim.doc_id}"
 
 
-def _contradiction_pair(group: list[Claim], holders: dict[str, str]) -> tuple[Claim, Claim] | None:
-    """An opposite-polarity pair on the same participants, from two holders or one holder twice."""
-    pros = [c for c in group if side(c) == "for"]
-    cons = [c for c in group if side(c) == "against"]
-    best: tuple[tuple[int, bool, bool], Claim, Claim] | None = None
-    for a in pros:
-        pa = participant_keys(a)
-        for d in cons:
-            shared = pa & participant_keys(d)
-            if not shared or (holders[a.id] == holders[d.id] and a.doc_id == d.doc_id):
-                continue
-            # the clearest evidence: most shared participants, the same predicate, two different holders
-            rank = (len(shared), a.predicate == d.predicate, holders[a.id] != holders[d.id])
-            if best is None or rank > best[0]:
-                best = (rank, a, d)
+def _contradiction_pair(group: list[_Frame], holders: dict[str, str]) -> tuple[_Frame, _Frame] | None:
+    """An opposite-polarity pair on the same participants, from two holders or one holder twice.
+
+    The other side is looked up by participant key (each claim meets at most MAX_OPPONENTS opponents),
+    so a large proposition costs about its size, not its size squared."""
+    cons_by_part: dict[str, list[_Frame]] = defaultdict(list)
+    for f in group:
+        if f.side == "against":
+            for k in f.parts:
+                cons_by_part[k].append(f)
+    best: tuple[tuple[int, bool, bool, str, str], _Frame, _Frame] | None = None
+    for a in group:
+        if a.side != "for":
+            continue
+        seen: set[str] = set()
+        for k in sorted(a.parts):
+            for d in cons_by_part.get(k, ())[:MAX_OPPONENTS]:
+                if d.claim.id in seen:
+                    continue
+                seen.add(d.claim.id)
+                shared = a.parts & d.parts
+                if holders[a.claim.id] == holders[d.claim.id] and a.claim.doc_id == d.claim.doc_id:
+                    continue
+                # the clearest evidence: most shared participants, the same predicate, two different holders
+                # (then the ids, so the choice does not depend on the order claims were read in)
+                rank = (len(shared), a.claim.predicate == d.claim.predicate, holders[a.claim.id] != holders[d.claim.id],
+                        a.claim.id, d.claim.id)
+                if best is None or rank[:3] > best[0][:3] or (rank[:3] == best[0][:3] and rank[3:] < best[0][3:]):
+                    best = (rank, a, d)
     return (best[1], best[2]) if best else None
 
 
-@corpus_stage("resolve.propositions", "1", produces=("proposition", "contradiction"), requires=("claim", "entity"))
+def _members(group: list[_Frame], pair: tuple[_Frame, _Frame], wanted: str) -> tuple[str, ...]:
+    """The claims of one side of a contradiction: that side's claims naming at least one participant the
+    contradiction is about (a claim in the proposition that names someone else, or nobody, is not
+    evidence of *this* disagreement)."""
+    core = pair[0].parts & pair[1].parts
+    return tuple(f.claim.id for f in group if f.side == wanted and f.parts & core)
+
+
+def claim_holders(source: RecordSource, claims: list[Claim]) -> dict[str, str]:
+    """claim id -> who holds it as the propositions name them: the speaker's entity (canonical name)
+    when the attribution's source is a resolved mention, else the speaker as written, else the outlet."""
+    outlets = {doc.id: doc.outlet for doc in source.documents()}
+    speakers = _speaker_entities(source)
+    return {c.id: _holder(c, speakers, outlets) for c in claims}
+
+
+@corpus_stage("resolve.propositions", "2", produces=("proposition", "contradiction"), requires=("claim", "entity"))
 def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[Any]:
     """Corpus stage: propositions across documents (who asserts, who denies, first reported) and contradictions."""
     published: dict[str, str | None] = {}
@@ -222,33 +374,33 @@ def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[A
         outlets[doc.id] = doc.outlet
     claims = [c for c in source.records("claim") if c.predicate]
     speakers = _speaker_entities(source)
-    for group in group_claims(claims):
+    for frames in _group_frames(_frames(claims)):
+        group = [f.claim for f in frames]
         docs = {c.doc_id for c in group}
         holders = {c.id: _holder(c, speakers, outlets) for c in group}
-        pair = _contradiction_pair(group, holders)
+        pair = _contradiction_pair(frames, holders)
         if len(docs) < 2 and pair is None:
             continue
-        asserted = tuple(dict.fromkeys(holders[c.id] for c in group if side(c) == "for"))
-        denied = tuple(dict.fromkeys(holders[c.id] for c in group if side(c) == "against"))
+        asserted = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "for"))
+        denied = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "against"))
         dated = sorted((published[c.doc_id] or "", c.doc_id, c.id) for c in group if published.get(c.doc_id))
         first_doc = dated[0][1] if dated else None
         first_date = dated[0][0] if dated else None
-        anchor = pair[0] if pair else next((c for c in group if side(c) == "for"), group[0])
+        anchor = pair[0].claim if pair else next((f.claim for f in frames if f.side == "for"), group[0])
         pid = record_id("p", *sorted(c.id for c in group))
         yield Proposition(
             id=pid, label=anchor.text[:200], claim_ids=tuple(c.id for c in group), asserted_by=asserted,
             denied_by=denied, first_reported_doc=first_doc, first_reported_date=first_date, contradiction=pair is not None,
         )
         if pair is not None:
-            a, d = pair
-            pros = tuple(c.id for c in group if side(c) == "for")
-            cons = tuple(c.id for c in group if side(c) == "against")
+            a, d = pair[0].claim, pair[1].claim
             same = holders[a.id] == holders[d.id]
             explanation = (
                 f"{holders[a.id]} {'said' if not same else 'first said'}: \u201c{a.text}\u201d ({a.doc_id}); "
                 f"{holders[d.id]} {'later ' if same else ''}{'denied' if d.modality == 'denied' else 'said'}: "
-                f"\u201c{d.text}\u201d ({d.doc_id}) — opposite polarity on {', '.join(sorted(participant_keys(a) & participant_keys(d)))}"
+                f"\u201c{d.text}\u201d ({d.doc_id}) — opposite polarity on {', '.join(sorted(pair[0].parts & pair[1].parts))}"
             )
             yield Contradiction(
-                id=record_id("x", pid), proposition_id=pid, asserting_claim_ids=pros, denying_claim_ids=cons, explanation=explanation
+                id=record_id("x", pid), proposition_id=pid, asserting_claim_ids=_members(frames, pair, "for"),
+                denying_claim_ids=_members(frames, pair, "against"), explanation=explanation,
             )
