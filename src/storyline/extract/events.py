@@ -71,7 +71,24 @@ ONTOLOGY: dict[str, EventType] = {t.name: t for t in (
     EventType("take_office", None, None, "be sworn in, take office, be inaugurated"),
     EventType("election", None, None, "an election is held, someone is elected"),
     EventType("sentence", None, None, "sentence, convict"),
+    EventType("communicate", "040", "CONSULT", "send a note, letter or message to someone"),
+    EventType("attend", None, None, "open, attend or address a forum, conference or session"),
+    EventType("change_deadline", None, None, "extend, postpone or bring forward a deadline or date"),
+    EventType("disclose", None, None, "publish, release or disclose a document (diary, records, report)"),
 )}
+
+# Objects that make a verb one of the newer types: "sent a note", "opened the forum", "extended the
+# deadline", "published the diary". The verbs alone have too many other senses to be triggers.
+MESSAGE_WORDS = frozenset(("note", "letter", "message", "email", "e-mail", "memo", "text", "notice", "invitation"))
+OCCASION_WORDS = frozenset(("forum", "conference", "congress", "session", "exhibition", "fair", "festival", "convention", "assembly", "ceremony", "symposium"))
+DEADLINE_WORDS = frozenset(("deadline", "date", "closing", "cutoff", "cut-off"))
+DOCUMENT_WORDS = frozenset(("diary", "document", "documents", "records", "record", "transcript", "transcripts", "emails",
+                            "list", "findings", "data", "minutes", "files", "correspondence", "calendar", "schedule"))
+# Verbs that open an investigation named by their object ("opened a review", "launched an inquiry").
+OPENING_VERBS = frozenset(("open", "launch", "start", "begin", "announce", "order"))
+# Words of saying whose negated complement makes the statement a denial ("said no such meeting had
+# taken place", "told reporters he had not met her").
+SAYING_VERBS = frozenset(("say", "tell", "insist", "state", "maintain"))
 
 VERB_TRIGGERS: dict[str, str] = {
     **dict.fromkeys(("comment", "tweet", "announce", "state", "declare", "report", "write", "post"), "statement"),
@@ -143,7 +160,8 @@ def _entity_span(token: Any) -> tuple[int, int]:
         if ent is not None:
             return ent.start, ent.end
     left = token.i
-    while left > 0 and token.doc[left - 1].dep_ in ("compound", "amod", "nmod") and token.doc[left - 1].head.i in range(left, token.i + 1) and token.doc[left - 1].pos_ in ("PROPN", "NOUN", "ADJ"):
+    while left > 0 and token.doc[left - 1].dep_ in ("compound", "amod", "nmod") and token.doc[left - 1].head.i in range(left, token.i + 1) and token.doc[left - 1].pos_ in ("PROPN", "NOUN", "ADJ") \
+            and token.doc[left - 1].ent_type_ not in ("DATE", "TIME"):  # "in that day varga": the date is no part of the name
         left -= 1
     return left, token.i + 1
 
@@ -152,11 +170,38 @@ def _entity_span(token: Any) -> tuple[int, int]:
 TITLE_NAME_WINDOW = 8
 
 
+# Nouns for the people around someone who act in their name: "Varga's office denied", "Orlov's team
+# sent a note", "the office of Deputy Minister Lena Varga" have Varga / Orlov as the actor.
+GROUP_NOUNS = frozenset(("office", "team", "staff", "aides", "camp", "entourage", "lawyers", "lawyer", "representatives", "press office"))
+
+
+def _path_through_names(name: Any, head: Any) -> bool:
+    """Whether ``name`` hangs on ``head`` only through prepositions and name parts ("the office of
+    Deputy Minister for Energy Lena Varga")."""
+    cur = name
+    while cur.i != head.i:
+        if cur.dep_ not in ("pobj", "prep", "compound", "appos", "flat") or cur.head.i == cur.i:
+            return False
+        cur = cur.head
+    return True
+
+
 def _best_name(token: Any) -> Any:
     """The name-bearing token for an argument head: an appositive or compound name if the head is a
-    common noun ("the Russian ambassador Sergei Kislyak" -> Kislyak)."""
+    common noun ("the Russian ambassador Sergei Kislyak" -> Kislyak), the person a group noun
+    belongs to ("Varga's office", "the office of ... Lena Varga")."""
     if token.ent_type_ in ENTITY_LABELS or token.pos_ == "PROPN":
         return token
+    if token.lemma_.lower() in GROUP_NOUNS:
+        for child in token.children:
+            if child.dep_ == "poss" and (child.ent_type_ in ENTITY_LABELS or child.pos_ == "PROPN"):
+                return child
+        # the last name of the phrase ("Deputy Minister for Energy Lena Varga" -> Varga): the small
+        # tagger often calls such names ORG, so any proper noun will do
+        people = [t for t in token.subtree if t.pos_ == "PROPN" and t.dep_ != "compound" and t.i > token.i
+                  and t.i - token.i <= TITLE_NAME_WINDOW and _path_through_names(t, token)]
+        if people:
+            return people[-1]
     for child in token.children:
         if child.dep_ == "appos" and (child.ent_type_ in ENTITY_LABELS or child.pos_ == "PROPN"):
             return child
@@ -184,6 +229,8 @@ class _Pronouns:
         if token.lower_ not in PRONOUNS:
             return token
         want_org = token.lower_ in ("it", "its", "which")
+        if token.lower_ in ("which", "who", "that") and token.head.dep_ == "relcl" and token.head.head.i != token.i:
+            return token.head.head  # "the Office, which opened a review": the noun the clause describes
         # the subject of a governing clause ("Flynn ... is struggling ... a call he had")
         head = token.head
         for _ in range(10):
@@ -193,6 +240,11 @@ class _Pronouns:
             for child in head.children:
                 if child.dep_ in ("nsubj", "nsubjpass") and child.i < token.i and child.ent_type_ in ENTITY_LABELS and child.i != token.i:
                     if (child.ent_type_ != "PERSON") == want_org:
+                        return child
+                    if not want_org and child.pos_ == "PROPN" and child.ent_type_ == "ORG" and len(list(child.subtree)) == 1:
+                        # "Halloran said Varga had spent the day in Dunmore, where she opened ...": a
+                        # one-word name the small tagger calls an organisation, subject of the clause
+                        # "she" hangs on, is the better antecedent than an earlier person
                         return child
         before = [s for s in self.subjects if s.i < token.i and ((s.ent_type_ != "PERSON") == want_org)]
         return before[-1] if before else token
@@ -321,9 +373,10 @@ def _arguments(trigger: Any, is_noun: bool, etype: str, pronouns: _Pronouns) -> 
         if not any(a.role == "actor" for a in args) and trigger.dep_ in ("xcomp", "conj", "advcl"):
             # "Putin's decision to not retaliate" / "X decided to expel"; a bare passive participle
             # ("When asked about it, Peskov told ...") makes the clause's subject its target
-            reduced_passive = trigger.tag_ == "VBN" and trigger.dep_ == "advcl" and not any(c.dep_ in ("aux", "auxpass") for c in children)
+            reduced_passive = trigger.dep_ == "advcl" and not any(c.dep_ in ("aux", "auxpass", "nsubj") for c in children) and (
+                trigger.tag_ == "VBN" or (trigger.tag_ == "VBD" and any(c.lower_ in ("when", "if", "once", "after", "as") for c in children)))
             for g in trigger.head.children:
-                if g.dep_ == "nsubj":
+                if g.dep_ == "nsubj" or (g.dep_ == "nsubjpass" and trigger.dep_ == "conj"):
                     args.append(_Arg("target" if reduced_passive else "actor", g))
         if not any(a.role == "target" for a in args) and etype in ("appoint", "dismiss", "charge", "arrest", "expel", "call", "meet"):
             # parse slips ("appointed Mueller to investigate" with Mueller as the subject of the clause):
@@ -334,9 +387,41 @@ def _arguments(trigger: Any, is_noun: bool, etype: str, pronouns: _Pronouns) -> 
                 args.append(_Arg("target", named[0]))
     resolved = []
     for a in args:
+        if a.role == "target" and a.token.dep_ == "dobj" and a.token.lower_ in ("it", "which"):
+            # "was at the energy forum and has opened it": the occasion, not the latest organisation
+            occasion = [t for t in a.token.sent if t.i < trigger.i and t.pos_ == "NOUN" and t.lemma_.lower() in OCCASION_WORDS]
+            if etype == "attend" and occasion:
+                resolved.append(_Arg(a.role, occasion[-1]))
+                continue
         tok = pronouns.resolve(a.token) if a.role in ("actor", "target") else a.token
         resolved.append(_Arg(a.role, _best_name(tok)))
     return resolved
+
+
+def _antecedent_nouns(verb: Any) -> set[str]:
+    """What a pronoun object of ``verb`` may stand for: the noun a relative clause describes ("its
+    review, which it opened"), or an occasion named before it in the same sentence ("was at the
+    energy forum and has opened it"). Lemmas, for typing the verb only; arguments keep the pronoun's
+    own span. (Any earlier noun would be too loose: "extended the deadline ..., moving it".)"""
+    if verb.dep_ == "relcl":
+        return {verb.head.lemma_.lower()}
+    return {t.lemma_.lower() for t in verb.sent if t.i < verb.i and t.pos_ == "NOUN" and t.lemma_.lower() in OCCASION_WORDS}
+
+
+def _negated_clause(verb: Any) -> bool:
+    """ "no such meeting had taken place", "they had not discussed sanctions": a clause that says an
+    event did not happen (its verb or its subject/object is an event word other than a statement;
+    "said it is not uncommon", "we do not comment" deny nothing)."""
+    lemma = verb.lemma_.lower()
+    parts = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+    about_event = (VERB_TRIGGERS.get(lemma) not in (None, "statement")
+                   or (lemma in ("take", "happen", "occur") and any(NOUN_TRIGGERS.get(c.lemma_.lower()) for c in parts))
+                   or any(NOUN_TRIGGERS.get(c.lemma_.lower()) not in (None, "statement") for c in parts))
+    if not about_event:
+        return False
+    if any(c.dep_ == "neg" for c in verb.children):
+        return True
+    return any(any(d.dep_ == "det" and d.lower_ == "no" for d in c.children) for c in parts)
 
 
 def _trigger_type(token: Any) -> tuple[str, bool] | None:
@@ -345,6 +430,8 @@ def _trigger_type(token: Any) -> tuple[str, bool] | None:
     if token.pos_ == "VERB":
         prt = {c.lower_ for c in token.children if c.dep_ == "prt"}
         objs = {c.lemma_.lower() for c in token.children if c.dep_ in ("dobj", "nsubjpass", "acomp", "oprd")}
+        if objs & {"which", "that", "it"}:
+            objs |= _antecedent_nouns(token)
         if lemma == "plead" and ("guilty" in objs or "guilty" in {c.lower_ for c in token.children}):
             return "acknowledge", False
         if lemma == "swear" and "in" in prt:
@@ -361,6 +448,22 @@ def _trigger_type(token: Any) -> tuple[str, bool] | None:
             return "ease_sanctions", False
         if lemma in ("levy", "impose"):
             return ("impose_sanctions", False) if objs & SANCTION_WORDS or any(c.lemma_.lower() in SANCTION_WORDS for c in token.subtree) else None
+        if lemma == "send" and objs & MESSAGE_WORDS:
+            return "communicate", False
+        if lemma in OPENING_VERBS and any(NOUN_TRIGGERS.get(o) == "investigate" for o in objs):
+            return "investigate", False
+        if lemma in ("open", "attend", "address", "inaugurate") and (objs & OCCASION_WORDS or any(
+                c.dep_ == "dobj" and any(t.lower_ in OCCASION_WORDS for t in c.subtree if t.i <= c.i) for c in token.children)):
+            return "attend", False
+        if lemma in ("extend", "postpone", "delay", "move", "push", "bring", "change") and objs & DEADLINE_WORDS:
+            return "change_deadline", False
+        if lemma in ("publish", "release", "disclose", "leak", "make") and objs & DOCUMENT_WORDS:
+            return "disclose", False
+        if lemma in SAYING_VERBS and any(c.dep_ == "ccomp" and _negated_clause(c) for c in token.children) or lemma in SAYING_VERBS and any(
+                # a parse slip: "said the following day that no meeting had taken place" hangs the
+                # clause on "day" as a relative clause
+                c.dep_ == "npadvmod" and any(r.dep_ == "relcl" and _negated_clause(r) for r in c.children) for c in token.children):
+            return "deny", False
         if lemma in ("decline", "refuse") and any(c.dep_ == "xcomp" and c.lemma_ in ("comment", "talk", "respond") for c in token.children):
             return "decline_comment", False
         if lemma in ("remove", "strike", "review", "study", "examine", "post", "write", "name", "press", "respond", "exchange", "speak", "host", "sign"):
@@ -446,8 +549,8 @@ def _attached_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: se
                 break
             if tok.head.i == tok.i or (tok.i in triggers and tok.i != root.i):
                 break
-            if tok.pos_ in ("VERB", "AUX") and tok.i != trigger.i and steps > 0:
-                break
+            if tok.pos_ in ("VERB", "AUX") and tok.i != trigger.i and steps > 0 and not (tok.dep_ == "acl" and tok.tag_ in ("VBG", "VBN")):
+                break  # (a participle describing a noun is no clause of its own: "sent a note summarising X the following day")
             tok = tok.head
             steps += 1
     return best[1] if best else None
@@ -483,6 +586,18 @@ def _support_verb_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers
     return _attached_timex(verb, timexes, triggers)
 
 
+def _clause_timex(verb: Any, timexes: list[tuple[Timex, Any]], triggers: set[int]) -> Timex | None:
+    """A verb without a time of its own takes the time of the clause it continues: a conjunct ("was
+    in Dunmore that day and opened the forum") or a "where"/"when" clause on a place or time of that
+    clause ("spent that day in Dunmore, where she opened the forum")."""
+    if verb.dep_ == "conj" and verb.head.pos_ in ("VERB", "AUX"):
+        return _attached_timex(verb.head, timexes, set())
+    if verb.dep_ == "relcl" and any(c.lower_ in ("where", "when") for c in verb.children):
+        host = _governing_verb(verb.head)
+        return _attached_timex(host, timexes, set()) if host is not None else None
+    return None
+
+
 def _occurrence(trigger: Any) -> bool:
     """Whether a nominal event is the subject of a verb of occurring ("talks took place in July",
     "the exchange happened"): the sentence is about the event itself."""
@@ -501,11 +616,18 @@ PHRASE_TOKENS = 8
 SELF_STANDING_TYPES = frozenset(("election", "meet", "attack", "protest"))
 
 
-def _informative(etype: str, args: list[EventArgument], trigger: Any, is_noun: bool, timex: Timex | None) -> bool:
+# Mention sources that are descriptions, not names ("the deputy minister", "her office").
+DESCRIPTION_SOURCES = frozenset(("role-nominal", "possessive", "pronoun"))
+
+
+def _informative(etype: str, args: list[EventArgument], trigger: Any, is_noun: bool, timex: Timex | None,
+                 names: frozenset[str] = frozenset()) -> bool:
     """Whether a mention is worth a timeline row: it names who took part (a named speaker for speech
-    acts), or it is a dated event of a kind that stands alone ("the November elections")."""
+    acts), or it is a dated event of a kind that stands alone ("the November elections"). ``names``
+    are the ids of mention records that are names (the mentions stage knows a lower-case "varga" in
+    a machine translation is one; capitalisation alone does not)."""
     people = [a for a in args if a.role in ("actor", "target")]
-    if any(name_key(a.text) or a.entity_id for a in people):
+    if any(name_key(a.text) or a.entity_id or a.mention_id in names for a in people):
         return True  # someone named took part ("visit our site" names no one)
     if etype in ("ease_sanctions", "impose_sanctions") and args:
         return True  # the sanctions are what the event is about ("sanctions may be weakened")
@@ -548,6 +670,7 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
         if span is not None and len(span):
             timex_roots.append((t, span.root))
     pronouns = _Pronouns(parsed)
+    names = frozenset(m.id for m in mentions if m.source not in DESCRIPTION_SOURCES)
     range_of: dict[str, str] = {}
     for begin, end in timex_ranges(text, timexes):
         value = range_value(begin, end)
@@ -561,6 +684,8 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
             continue
         if is_noun and token.dep_ in ("appos", "conj") and token.head.i in triggers and triggers[token.head.i][1]:
             continue  # "Exchange 18 calls and text messages": the apposition re-describes the same event
+        if is_noun and token.dep_ == "dobj" and triggers.get(token.head.i) == (etype, False):
+            continue  # "opened a review": the verb is the event, its object names it
         etype_info = ONTOLOGY[etype]
         start, end = token.idx, token.idx + len(token.text)
         if not is_noun:
@@ -580,10 +705,12 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
             s_char = parsed[s_tok].idx
             e_char = parsed[e_tok - 1].idx + len(parsed[e_tok - 1].text)
             mention = _mention_for(parsed[a.token.i].idx, parsed[a.token.i].idx + len(a.token.text), mentions)
+            if mention is not None and a.role != "topic" and mention.start <= parsed[a.token.i].idx < mention.end:
+                s_char, e_char = mention.start, mention.end  # the mentions stage knows where a name starts ("in that day varga")
             args.append(EventArgument(a.role, doc_id, s_char, e_char, text[s_char:e_char],  # type: ignore[arg-type]
                                       mention.entity_id if mention else None, mention.id if mention else None))
         timex = _attached_timex(token, timex_roots, set(triggers)) or _reporting_timex(token, timex_roots, set(triggers)) \
-            or (_support_verb_timex(token, timex_roots, set(triggers)) if is_noun else None)
+            or (_support_verb_timex(token, timex_roots, set(triggers)) if is_noun else _clause_timex(token, timex_roots, set(triggers)))
         if is_noun and etype in COMPATIBLE and not any(a.role == "actor" for a in args):
             # "Prior to the Dec. 29 call with Kislyak, Flynn called ...": a nominal call/meeting in an
             # adverbial phrase takes the named person who is the subject of the verb the phrase
@@ -597,7 +724,7 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
                 s_char, e_char = parsed[s_tok].idx, parsed[e_tok - 1].idx + len(parsed[e_tok - 1].text)
                 mention = _mention_for(subj.idx, subj.idx + len(subj.text), mentions)
                 args.append(EventArgument("actor", doc_id, s_char, e_char, text[s_char:e_char], mention.entity_id if mention else None, mention.id if mention else None))
-        if not _informative(etype, args, token, is_noun, timex):
+        if not _informative(etype, args, token, is_noun, timex, names):
             continue
         if is_noun and not any(a.role in ("actor", "target", "topic") for a in args):
             # no one named: the event's own phrase ("Exchange 18 calls and text messages") says what it is
@@ -611,7 +738,7 @@ def event_mentions(doc_id: str, text: str, parsed: Any, timexes: list[Timex], me
         if timex is not None:
             # "Jan. 24, two days after he was sworn in": the swearing-in is two days before the date;
             # "from April to November 2016": the event spans the range
-            date = offset_event_value(timex) or range_of.get(timex.id) or date
+            date = offset_event_value(text, timex, timexes) or range_of.get(timex.id) or date
         out.append(EventMention(
             id=record_id("em", doc_id, start, end, etype),
             doc_id=doc_id, start=start, end=end, text=text[start:end], type=etype,
@@ -653,7 +780,7 @@ def _inherit_anaphoric(mentions: list[EventMention], parsed: Any) -> list[EventM
     return out
 
 
-@document_stage("extract_events", "2", produces=("event_mention",), requires=("timex",), needs_parse=True)
+@document_stage("extract_events", "3", produces=("event_mention",), requires=("timex",), needs_parse=True)
 def extract_events(ctx: DocumentContext) -> Iterator[EventMention]:
     """Document stage: the document's event mentions (needs the parse; uses timexes and, when the
     mentions stage ran, mention records for arguments)."""

@@ -26,6 +26,7 @@ in ``storyline eval timex``.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -88,6 +89,25 @@ PAST_SLACK_DAYS = 2
 # A future-tense month-day this many months before the DCT's month is read as next year's ("will
 # meet on Jan. 13" in December); nearer ones are more often past events misread as future.
 FUTURE_WRAP_MONTHS = 4
+
+# How many earlier dates "the following day" looks back through at most (bounds the work per anaphor,
+# so a document of thousands of dates stays linear; a reference is rarely more than a few dates back).
+ANAPHORA_LOOKBACK = 20
+
+# Verbs of reporting: "the following day" on one of them hangs on the previous report's date, on any
+# other verb on the previous reported event's ("reported on March 19 that she met him on March 17. Her
+# spokesperson said the following day ..." is March 20; "... said she had spent that day in Dunmore" March 17).
+REPORTING_LEMMAS = frozenset(("say", "report", "tell", "announce", "state", "declare", "claim", "add", "deny",
+                              "confirm", "write", "comment", "insist", "note", "reply", "respond"))
+
+# Before a weekday's possessive ("for Thursday's sitting", "ahead of Friday's vote"): an occasion
+# still to come, whatever the tense of the clause that mentions it.
+_UPCOMING_OCCASION_BEFORE = re.compile(r"\b(?:for|ahead of)\s+$", re.I)
+
+# How far back (characters) the day a text is talking about stays in focus for a clock time or a part of
+# the day without a date ("the diary for March 17 ... opening the forum at 9.30 a.m."); beyond it the
+# DCT's day. About two sentences; checked on TimeBank dev (clock times there follow their day closely).
+FOCUS_CHARS = 300
 
 # Words before a capitalised "May"/"March" that make it the month, not the modal or the verb.
 _MONTH_CUE = re.compile(r"(?:\b(?:in|since|until|till|by|last|next|this|early|late|mid|of|from|through|to|before|after|during|on|that|each|every|end)\s*-?\s*)$", re.I)
@@ -174,7 +194,7 @@ def _p(pattern: str) -> re.Pattern[str]:
 # (shape, pattern). Longer matches win overlaps; among equal lengths the earlier shape wins.
 SHAPES: list[tuple[str, re.Pattern[str]]] = [
     ("iso", _p(r"(?P<y>\d{4})-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?:T(?P<hh>\d\d):(?P<mm>\d\d))?")),
-    ("time", _p(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<mon>{_MONTH})\s+(?P<md>{_DAYNUM}),?\s+(?:(?P<my>{_YEAR}),?\s+)?)?(?:at\s+)?(?P<h>[0-2]?\d)(?::(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.|p\.\s?m\.|am|pm)?(?:\s+(?P<tz>GMT|UTC|EST|EDT|CST|CDT|PST|PDT|BST|CET|MSK|ET|PT))?")),
+    ("time", _p(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:(?P<mon>{_MONTH})\s+(?P<md>{_DAYNUM}),?\s+(?:(?P<my>{_YEAR}),?\s+)?)?(?:at\s+)?(?P<h>[0-2]?\d)(?:(?P<sep>[:.])(?P<mi>[0-5]\d))?\s*(?P<ap>a\.\s?m\.|p\.\s?m\.|am|pm)?(?:\s+(?P<tz>GMT|UTC|EST|EDT|CST|CDT|PST|PDT|BST|CET|MSK|ET|PT))?")),
     ("date_dmy", _p(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?:the\s+)?(?P<d>{_DAYNUM})\s+(?:of\s+)?(?P<mon>{_MONTH}),?\s+(?P<y>{_YEAR})")),
     ("date_mdy", _p(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAYNUM}),?\s+(?P<y>{_YEAR})")),
     ("date_md", _p(rf"(?:(?P<wd>{_WEEKDAY}),?\s+)?(?P<mon>{_MONTH})\s+(?P<d>{_DAYNUM})(?!\s*(?:,\s*)?\d)")),
@@ -203,6 +223,9 @@ SHAPES: list[tuple[str, re.Pattern[str]]] = [
     ("set", _p(rf"(?P<w>every|each|per|a|an)\s+(?:(?P<n>{_NUM})\s+)?(?P<u>{_UNIT_SG}|{_WEEKDAY}|morning|evening|night)|(?P<adv>daily|weekly|monthly|yearly|annually|hourly|nightly|biweekly|semiannually)")),
     ("ref", _p(r"(?P<w>right now|now|currently|current|these days|nowadays|at present|at the moment|presently|the present|recently|lately|in the past|the past|earlier|the future|in the future|soon|shortly|the short term|the near term|the long term|the near future|a later date|the coming years|the years ahead|the weeks ahead|the months ahead|the days ahead|some time|sometime)")),
     ("clock_word", _p(r"(?P<w>noon|midnight|midday|dawn|dusk)")),
+    ("clock_phrase", _p(r"(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[1-9]|1[0-2])(?:\s+o'clock)?\s+in\s+the\s+(?P<pod>morning|afternoon|evening)")),
+    ("part_of_day", _p(r"(?:(?P<mod>early|late)\s+in\s+)?the\s+(?:(?P<mod2>early|late|mid)[- ]?\s*)?(?P<pod>morning|afternoon|evening|night)")),
+    ("another", _p(rf"(?P<w>another|an additional|one more)\s+(?P<u>{_UNIT_SG})")),
 ]
 _PRIORITY = {name: i for i, (name, _) in enumerate(SHAPES)}
 
@@ -231,6 +254,8 @@ def _valid(shape: str, m: re.Match[str], text: str) -> bool:
         hour = int(m.group("h"))
         if not (m.group("ap") or m.group("mi")):
             return False  # a bare number is not a time
+        if m.group("sep") == "." and not m.group("ap"):
+            return False  # "3.50": a decimal, unless a.m./p.m. follows ("9.30 a.m.")
         if hour > 24 or (m.group("ap") and hour > 12):
             return False
         if m.group("mi") and not m.group("ap") and not m.group("tz") and not m.group("mon"):
@@ -252,6 +277,8 @@ def _valid(shape: str, m: re.Match[str], text: str) -> bool:
         if g.get("old"):
             return False
         n = m.group("n").lower()
+        if n.isdigit() and int(n) > 1 and not m.group("u").lower().endswith("s") and not re.search(r"\d-", s):
+            return False  # "2023 year" (a translated "in 2023"): a plural count needs a plural unit
         if n in ("a", "an", "some", "many") and m.group("u").lower().startswith(("second", "night")):
             return False
         # "a year" after a rate ("$5 a year", "twice a year") is a set, handled there
@@ -300,12 +327,15 @@ def find_candidates(text: str) -> list[_Candidate]:
                 found.append(_Candidate(m.start(), m.end(), shape, m, _PRIORITY[shape]))
     found.sort(key=lambda c: (-(c.end - c.start), c.priority, c.start))
     taken: list[_Candidate] = []
-    occupied: list[tuple[int, int]] = []
+    # One byte per character of the text, set where a taken candidate lies: the overlap test is a scan
+    # of the candidate's own characters, so de-overlapping costs the total length of the candidates
+    # (linear in the text) instead of candidates x taken (quadratic in the number of dates).
+    occupied = bytearray(len(text))
     for cand in found:
-        if any(cand.start < e and s < cand.end for s, e in occupied):
+        if occupied.find(1, cand.start, cand.end) != -1:
             continue
         taken.append(cand)
-        occupied.append((cand.start, cand.end))
+        occupied[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
     taken.sort(key=lambda c: c.start)
     return taken
 
@@ -549,6 +579,8 @@ class _Resolver:
         # the reference used when the DCT is unknown: dates with a year the document itself mentions
         self.year_refs: list[tuple[int, dt.date]] = []
         self.year_only: set[tuple[int, dt.date]] = set()
+        # every date resolved so far: (date, granularity, its candidate)
+        self.history: list[tuple[dt.date, str, _Candidate]] = []  # tense and clause kind are looked at only when needed
 
     # -- helpers ---------------------------------------------------------------------------------
     def tense(self, c: _Candidate) -> str | None:
@@ -575,15 +607,75 @@ class _Resolver:
     def narrative_year(self, c: _Candidate, month: int, day: int | None) -> tuple[int, int] | None:
         """(year, start of the reference) for a year-less date when the DCT is unknown: the year that
         puts it nearest to the latest date with a year mentioned before it (else the first after it)."""
-        before = [r for r in self.year_refs if r[0] < c.start]
-        pool = before[-1:] or self.year_refs[:1]
-        if not pool:
+        if not self.year_refs:
             return None
-        start, ref = pool[0]
+        # year_refs is kept sorted by start (find_timexes), so the latest one before c is found by bisection
+        i = bisect.bisect_left(self.year_refs, c.start, key=lambda r: r[0])
+        start, ref = self.year_refs[i - 1] if i else self.year_refs[0]
         if (start, ref) in self.year_only:
             return ref.year, start  # "in 2016 ... the November elections": the year itself
         best = min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: abs((dt.date(y, month, min(day or 15, calendar.monthrange(y, month)[1])) - ref).days))
         return best, start
+
+    def focus_day(self, c: _Candidate) -> tuple[dt.date | None, str | None]:
+        """The day a clock time or part of day without a date of its own belongs to: the day the text
+        was last talking about ("the diary for March 17 ... at 9.30 a.m."), when it was named close
+        before, else the DCT's day."""
+        if self.ref is not None and self.ref[1] == "day" and c.start - self.ref[2] <= FOCUS_CHARS:
+            return self.ref[0], f"ref:{self.ref[2]}"
+        return (self.dct.date, "DCT") if self.dct.date else (None, None)
+
+    def anaphora_ref(self, c: _Candidate) -> tuple[dt.date, str, int] | None:
+        """The reference time of "the following day"/"that day": among the dates mentioned before,
+        in the latest sentence that has one, the latest at the same clause level as the anaphor
+        (a reporting clause's "said the following day" hangs on the report's date, a reported
+        clause's "had spent that day" on the reported event's), skipping dates of planned or future
+        events when the anaphor is past ("due to close on March 31 ... sent a note the following day")."""
+        if not self.history:
+            return self.ref
+        past = self.tense(c) == "past"
+        # the dates of the latest sentence that has a usable one (walking back: the history is in text order)
+        pool: list[tuple[dt.date, str, _Candidate]] = []
+        sentence = -1
+        for h in reversed(self.history[-ANAPHORA_LOOKBACK:]):
+            if h[2].start >= c.start or (past and self.tense(h[2]) == "future"):
+                continue
+            if sentence < 0:
+                sentence = self.sentence_start(h[2].start)
+            if h[2].start < sentence:
+                break
+            pool.insert(0, h)
+        if not pool:
+            return self.ref
+        reporting = self.reports(c.start, c.end)
+        same = [h for h in pool if reporting is not None and self.reports(h[2].start, h[2].end) == reporting]
+        chosen = (same or pool)[-1]
+        return chosen[0], chosen[1], chosen[2].start
+
+    def sentence_start(self, offset: int) -> int:
+        """Where the sentence holding ``offset`` starts (parse sentences, else the last full stop)."""
+        if self.parsed is not None:
+            span = self.parsed.char_span(offset, offset + 1, alignment_mode="expand")
+            if span is not None and len(span):
+                return span[0].sent.start_char
+        return max(self.text.rfind(". ", 0, offset), self.text.rfind("\n", 0, offset)) + 1
+
+    def reports(self, start: int, end: int) -> bool | None:
+        """Whether the expression dates an act of reporting ("said the following day", "reported on
+        March 19") rather than what was reported ("had met on March 17"); None without a parse."""
+        if self.parsed is None:
+            return None
+        span = self.parsed.char_span(start, end, alignment_mode="expand")
+        if span is None or not len(span):
+            return None
+        tok = span.root
+        for _ in range(12):
+            if tok.pos_ in ("VERB", "AUX") and not _non_finite(tok):
+                break
+            if tok.head.i == tok.i:
+                break
+            tok = tok.head
+        return tok.lemma_.lower() in REPORTING_LEMMAS
 
     def found(self, c: _Candidate, type_: str, value: str, gran: str | None, anchor: str | None, inferred: bool = False) -> FoundTimex:
         return FoundTimex(c.start, c.end, self.text[c.start : c.end], type_, value, gran, anchor, inferred)
@@ -599,6 +691,8 @@ class _Resolver:
             parsed = _value_date(result.value.split("T")[0] if "T" in result.value else result.value)
             if parsed is not None:
                 self.ref = (parsed[0], parsed[1], c.start)
+                if c.shape not in ("anaphoric", "clock_phrase", "part_of_day"):
+                    self.history.append((parsed[0], parsed[1], c))
                 if result.anchor is None or result.inferred is False and re.match(r"\d{4}", result.value):
                     if re.match(r"\d{4}", result.value) and result.anchor in (None, "DCT"):
                         self.year_refs.append((c.start, parsed[0]))
@@ -674,8 +768,23 @@ class _Resolver:
             day = self._weekday_date(WEEKDAYS[m["wd"].lower().rstrip(".")], None, self.tense(c))
             base = day.isoformat() if day else "XXXX-XX-XX"
         else:
-            base = self.dct.date.isoformat() if self.dct.date else "XXXX-XX-XX"
+            day, anchor = self.focus_day(c)
+            return self.found(c, "TIME", (day.isoformat() if day else "XXXX-XX-XX") + clock, "minute", anchor)
         return self.found(c, "TIME", base + clock, "minute", "DCT" if self.dct.date else None)
+
+    def _clock_phrase(self, c, m):
+        hour = int(_number(m["n"]) or 0)
+        if m["pod"].lower() in ("afternoon", "evening") and hour < 12:
+            hour += 12
+        day, anchor = self.focus_day(c)
+        return self.found(c, "TIME", (day.isoformat() if day else "XXXX-XX-XX") + f"T{hour:02d}:00", "minute", anchor)
+
+    def _part_of_day(self, c, m):
+        day, anchor = self.focus_day(c)
+        return self.found(c, "TIME", (day.isoformat() if day else "XXXX-XX-XX") + f"T{PARTS_OF_DAY[m['pod'].lower()]}", "day", anchor)
+
+    def _another(self, c, m):
+        return self.found(c, "DURATION", _duration_value(1, _unit(m["u"])), None, None)
 
     def _month_rel_year(self, c, m):
         mon = MONTHS[m["mon"].lower().rstrip(".")]
@@ -762,7 +871,7 @@ class _Resolver:
         if adj in ("year-earlier", "year-ago", "year-before", "comparable", "same") and self.ref:
             ref_day, gran, _ = self.ref
             q = o or ((ref_day.month - 1) // 3 + 1)
-            return self.found(c, "DATE", f"{ref_day.year - (1 if adj != 'same' else 0):04d}-Q{q}", "quarter", "ref:%d" % self.ref[2])
+            return self.found(c, "DATE", f"{ref_day.year - (1 if adj != 'same' else 0):04d}-Q{q}", "quarter", f"ref:{self.ref[2]}")
         if o is None:
             if adj in ("current", "this", "coming"):
                 q = cur_q
@@ -770,7 +879,7 @@ class _Resolver:
                 year, q = (year + 1, 1) if cur_q == 4 else (year, cur_q + 1)
             elif self.ref and self.ref[1] == "quarter" and adj not in ("previous", "preceding", "prior", "past", "last"):
                 ref_day = self.ref[0]
-                return self.found(c, "DATE", f"{ref_day.year:04d}-Q{(ref_day.month - 1) // 3 + 1}", "quarter", "ref:%d" % self.ref[2])
+                return self.found(c, "DATE", f"{ref_day.year:04d}-Q{(ref_day.month - 1) // 3 + 1}", "quarter", f"ref:{self.ref[2]}")
             else:
                 # financial news reports the quarter that just ended
                 year, q = (year - 1, 4) if cur_q == 1 else (year, cur_q - 1)
@@ -837,8 +946,11 @@ class _Resolver:
         if rel in ("the following", "the previous") and self.ref and self.ref[1] == "day":
             ref_day = self.ref[0]
             day = ref_day + dt.timedelta(days=((wd - ref_day.weekday()) % 7 or 7)) if rel == "the following" else ref_day - dt.timedelta(days=((ref_day.weekday() - wd) % 7 or 7))
-            return self.found(c, "TIME" if pod else "DATE", day.isoformat() + (f"T{PARTS_OF_DAY[pod]}" if pod else ""), "day", "ref:%d" % self.ref[2])
-        day = self._weekday_date(wd, rel, self.tense(c))
+            return self.found(c, "TIME" if pod else "DATE", day.isoformat() + (f"T{PARTS_OF_DAY[pod]}" if pod else ""), "day", f"ref:{self.ref[2]}")
+        tense = self.tense(c)
+        if _UPCOMING_OCCASION_BEFORE.search(self.text, max(0, c.start - 12), c.start) and self.text.startswith("'s", c.end):
+            tense = "future"  # "tabled a question for Thursday's sitting": the sitting is still to come
+        day = self._weekday_date(wd, rel, tense)
         if day is None:
             return self.found(c, "TIME" if pod else "DATE", f"XXXX-WXX-{wd + 1}" + (f"T{PARTS_OF_DAY[pod]}" if pod else ""), "day", None)
         return self.found(c, "TIME" if pod else "DATE", day.isoformat() + (f"T{PARTS_OF_DAY[pod]}" if pod else ""), "day", "DCT", self.dct.inferred)
@@ -897,7 +1009,7 @@ class _Resolver:
         if pod:
             unit = "day"
         k = {"following": 1, "next": 1, "after": 1, "later": 1, "previous": -1, "preceding": -1, "prior": -1, "before": -1, "earlier": -1}.get(rel, 0)
-        ref = self.ref
+        ref = self.anaphora_ref(c)
         if ref is None:
             if self.dct.date is None:
                 return self.found(c, "DATE", "XXXX-XX-XX", "day", None)
@@ -922,13 +1034,9 @@ class _Resolver:
             return self.found(c, "DURATION", _duration_value(n, unit), None, None)
         gran = {"day": "day", "night": "day", "week": "week", "weekend": "week", "fortnight": "week", "month": "month", "quarter": "quarter", "year": "year", "decade": "year", "century": "year"}[unit]
         if direction in ("before", "after"):
-            # "two days after he was sworn in": hangs on an event. In apposition to a date
-            # ("Jan. 24, two days after ...") it denotes that date; otherwise the event's date is unknown here.
-            prev = self.text[max(0, c.start - 3) : c.start]
-            if self.ref and self.ref[2] < c.start and re.fullmatch(r".*,\s*", prev, re.S) and c.start - self.ref[2] < 40:
-                base, g, rs = self.ref
-                return self.found(c, "DATE", _at(base, g), g, f"ref:{rs}")
-            # TimeBank convention: the duration is the time expression, "after" belongs to the event
+            # "two days after he was sworn in" hangs on an event. TimeBank's convention (and the demo
+            # gold's): the duration is the time expression, "after" belongs to the event. When it is
+            # apposed to a date ("Jan. 24, two days after ..."), offset_event_value dates the event.
             n_end = c.start + len(c.match.group(0)[: c.match.start("dir") - c.match.start()].rstrip())
             return FoundTimex(c.start, n_end, self.text[c.start : n_end], "DURATION", _duration_value(n, unit), None, None)
         if direction in ("earlier", "later", "previously") and self.ref:
@@ -1026,10 +1134,37 @@ def find_timexes(text: str, dct: DocumentTime, parsed: Any = None) -> list[Found
         resolver.year_refs.sort()
         early = list(resolver.year_refs)
         resolver.year_refs = []
+    # The narrative references seen so far (sorted, no repeats): the pre-pass's dates with a year
+    # that lie before the current candidate, plus what resolution itself found. Kept incrementally
+    # so that an undated document costs linear time in its number of dates.
+    refs: list[tuple[int, dt.date]] = []
+    seen: set[tuple[int, dt.date]] = set()
+    next_early = 0
+
+    def remember(ref: tuple[int, dt.date]) -> None:
+        if ref in seen:
+            return
+        seen.add(ref)
+        if not refs or refs[-1] < ref:
+            refs.append(ref)
+        else:
+            bisect.insort(refs, ref)
+
     for cand in candidates:
         if not dct.known:
-            resolver.year_refs = sorted(set(resolver.year_refs) | {r for r in early if r[0] < cand.start}) or early[:1]
+            while next_early < len(early) and early[next_early][0] < cand.start:
+                remember(early[next_early])
+                next_early += 1
+            # before any date with a year: the first one after serves (narrative_year)
+            resolver.year_refs = refs if refs else early[:1]
+        known_refs = len(refs)
         found = resolver.resolve(cand)
+        if not dct.known:
+            # resolution appends what it found to resolver.year_refs: fold it in, sorted and once
+            added = resolver.year_refs[known_refs:] if resolver.year_refs is refs else list(resolver.year_refs)
+            del refs[known_refs:]
+            for ref in added:
+                remember(ref)
         if found is not None:
             results.append(found)
     return _range_years(text, results)
@@ -1063,6 +1198,11 @@ def _range_years(text: str, found: list[FoundTimex]) -> list[FoundTimex]:
     out = list(found)
     for i, j in _range_pairs(text, out):
         a, b = out[i], out[j]
+        if _later_year_end(a, b):
+            # "from March 31 to April 14" read on April 3 in the past tense: the end was put in the
+            # year before, but a range does not end before it begins
+            out[j] = FoundTimex(b.start, b.end, b.text, b.type, f"{int(b.value[:4]) + 1:04d}{b.value[4:]}", b.granularity, b.anchor, b.inferred)
+            continue
         stated_end = _CALENDAR.fullmatch(b.value) and b.anchor is None  # the end states its year
         yearless_start = re.fullmatch(r"(?:\d{4}|XXXX)-\d{2}(?:-\d{2})?", a.value) and (a.anchor is not None or a.value.startswith("XXXX"))
         if not (stated_end and yearless_start):
@@ -1071,6 +1211,16 @@ def _range_years(text: str, found: list[FoundTimex]) -> list[FoundTimex]:
         year = int(b.value[:4]) - (1 if month_day[:2] > b.value[5:7] else 0)
         out[i] = FoundTimex(a.start, a.end, a.text, a.type, f"{year:04d}-{month_day}", a.granularity, f"ref:{b.start}", False)
     return out
+
+
+def _later_year_end(a: FoundTimex, b: FoundTimex) -> bool:
+    """Whether a range's year-less end (anchored, same granularity as the start) lies before its start
+    and a year later would not."""
+    if b.anchor is None or a.granularity != b.granularity or a.granularity not in ("day", "month"):
+        return False
+    if not (_CALENDAR.fullmatch(a.value) and _CALENDAR.fullmatch(b.value)):
+        return False
+    return b.value < a.value and f"{int(b.value[:4]) + 1:04d}{b.value[4:]}" >= a.value
 
 
 def timex_ranges(text: str, timexes: Iterable[Timex]) -> list[tuple[Timex, Timex]]:
@@ -1089,23 +1239,31 @@ def range_value(begin: Timex, end: Timex) -> str | None:
     return None
 
 
-_EVENT_OFFSET = re.compile(rf"(?:{_APPROX})?(?P<n>{_NUM})\s+(?:more\s+)?(?P<u>days?|weeks?|months?|years?)\s+(?P<dir>after|before)", re.I)
+_EVENT_OFFSET = re.compile(rf"(?:{_APPROX})?(?P<n>{_NUM})\s+(?:more\s+)?(?P<u>days?|weeks?|months?|years?)", re.I)
+_OFFSET_DIRECTION = re.compile(r"\s+(?P<dir>after|before)\b", re.I)
+# How far (characters) before an offset the date it is apposed to may end: "Jan. 24, two days after".
+APPOSITION_CHARS = 40
 
 
-def offset_event_value(timex: Timex) -> str | None:
-    """The date of the event an apposed offset hangs on: "Jan. 24, two days after he was sworn in"
-    gives the timex "two days after" the value 2017-01-24 (the date it denotes), and the swearing-in
-    2017-01-22 (that date minus the offset). None when the timex is no such offset."""
+def offset_event_value(text: str, timex: Timex, timexes: Iterable[Timex]) -> str | None:
+    """The date of the event an apposed offset hangs on: in "Jan. 24, two days after he was sworn
+    in" the timex "two days" (a DURATION, TimeBank-style) is apposed to the date "Jan. 24", so the
+    swearing-in is 2017-01-22 (that date minus the offset; "two weeks before the deadline" adds it).
+    None when the timex is no offset, or is not apposed to a calendar date."""
     m = _EVENT_OFFSET.fullmatch(timex.text.strip())
-    parsed = _value_date(timex.value) if m else None
-    if not m or parsed is None:
+    after = _OFFSET_DIRECTION.match(text, timex.end)
+    if not m or not after or timex.type != "DURATION":
         return None
     n = _number(m["n"])
     if n is None or n != int(n):
         return None
-    unit = _unit(m["u"])
-    k = -int(n) if m["dir"].lower() == "after" else int(n)
-    return _at(_shift(parsed[0], k, unit), parsed[1])
+    apposed = [t for t in timexes if t.type in ("DATE", "TIME") and t.end <= timex.start and timex.start - t.end <= APPOSITION_CHARS
+               and re.fullmatch(r"\s*,\s*", text[t.end : timex.start])]
+    parsed = _value_date(apposed[-1].value.split("T")[0]) if apposed else None
+    if parsed is None:
+        return None
+    k = -int(n) if after["dir"].lower() == "after" else int(n)
+    return _at(_shift(parsed[0], k, _unit(m["u"])), parsed[1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -1164,7 +1322,7 @@ def timex_records(document: Document, found: Iterable[FoundTimex]) -> list[Timex
     return out
 
 
-@document_stage("extract_timexes", "2", produces=("timex",), needs_parse=True)
+@document_stage("extract_timexes", "3", produces=("timex",), needs_parse=True)
 def extract_timexes(ctx: DocumentContext) -> Iterator[Timex]:
     """Document stage: the document's time expressions, normalised against its DCT."""
     document = ctx.document

@@ -46,6 +46,10 @@ def iter_section(ws: Workspace, kind: str) -> Iterator[Any]:
         yield from ws.documents()
     elif kind == "rejection":
         yield from ws.rejections()
+    elif kind == "timeline_entry":  # the store keeps no order; the timeline is read in date order
+        from storyline.story.timeline import ordered
+
+        yield from ordered(list(ws.records(kind)))
     else:
         yield from ws.records(kind)
 
