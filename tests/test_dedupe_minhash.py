@@ -86,3 +86,112 @@ def test_no_seed_article_is_reported_as_a_near_duplicate() -> None:
     docs = [_doc(p.name, p.read_text(encoding="utf-8")) for p in sorted(SEEDS.glob("*.txt"))]
     assert len(docs) == 5
     assert duplicate_groups(docs) == []
+
+
+# -- the compact index: the same groups as datasketch's MinHashLSH, whatever the order ----------------
+
+_WORDS = ("senate budget governor hospital school vote recess deficit teacher pay rural clinic debate party "
+          "statement compromise autumn session lawmakers measure opposition funding analysts negotiations month").split()
+
+
+def _article(rng, n_words: int = 120) -> str:
+    sentences = [" ".join(rng.choice(_WORDS) for _ in range(12)).capitalize() + "." for _ in range(n_words // 12)]
+    return "\n\n".join(" ".join(sentences[i:i + 3]) for i in range(0, len(sentences), 3))
+
+
+def _pile(seed: int = 5) -> list[Document]:
+    """Articles with exact copies, near copies (a paragraph cut, a line added) and a chain of edits
+    (each copy edits the previous one, so the first and the last may be too far apart to pair)."""
+    import random
+
+    rng = random.Random(seed)
+    docs: list[Document] = []
+    for i in range(40):
+        text = _article(rng)
+        docs.append(_doc(f"a{i:02d}", text, f"2017-03-{1 + i % 28:02d}", outlet=f"Outlet {i % 7}"))
+        if i % 5 == 0:
+            docs.append(_doc(f"a{i:02d}-exact", text.upper(), outlet="Copier"))
+        if i % 5 == 1:
+            docs.append(_doc(f"a{i:02d}-cut", text.rsplit("\n\n", 1)[0] + "\n\nSubscribe now.", outlet="Copier"))
+        if i % 10 == 2:
+            words = text.split(" ")
+            for k in range(7):  # a chain: every link replaces another tenth of the words
+                for j in range(k * len(words) // 10, (k + 1) * len(words) // 10):
+                    words[j] = rng.choice(_WORDS)
+                docs.append(_doc(f"a{i:02d}-chain{k}", " ".join(words)))
+    return docs
+
+
+def _lsh_reference(docs: list[Document]) -> list[list[str]]:
+    """The groups as the former implementation found them: datasketch's MinHashLSH, queried then filled
+    document by document, exact copies by their normalised text."""
+    from datasketch import MinHashLSH
+
+    from storyline.dedupe.minhash import LSH_THRESHOLD, NUM_PERM, copy_features, is_near_copy, signature
+    from storyline.grouping import linked_groups
+
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    seen, links, first_of = {}, [], {}
+    for doc in docs:
+        item = copy_features(doc)
+        content = (item.exact_key, item.hashes.tobytes())
+        if content in first_of:
+            links.append((first_of[content], doc.id))
+            continue
+        first_of[content] = doc.id
+        sig = signature(item.hashes)
+        links += [(other, doc.id) for other in lsh.query(sig) if is_near_copy(seen[other], item.hashes)[0]]
+        lsh.insert(doc.id, sig)
+        seen[doc.id] = item.hashes
+    return linked_groups(links)
+
+
+def test_compact_index_finds_the_groups_minhashlsh_finds() -> None:
+    from storyline.dedupe.minhash import copy_groups
+
+    docs = _pile()
+    expected = _lsh_reference(docs)
+    assert len(expected) >= 12  # the pile really has exact copies, near copies and chains
+    assert sorted(sorted(g) for g in copy_groups(lambda: docs)) == expected
+
+
+def test_a_chain_of_edits_is_one_group_even_where_its_ends_differ_too_much() -> None:
+    from storyline.dedupe.minhash import copy_features, is_near_copy
+
+    docs = [d for d in _pile() if d.id.startswith("a02")]
+    first, last = copy_features(docs[0]), copy_features(docs[-1])
+    assert not is_near_copy(first.hashes, last.hashes)[0]
+    assert [sorted(g.doc_ids) for g in duplicate_groups(docs)] == [sorted(d.id for d in docs)]
+
+
+def test_records_do_not_depend_on_the_order_documents_arrive_in() -> None:
+    import random
+
+    docs = _pile()
+    shuffled = docs[:]
+    random.Random(1).shuffle(shuffled)
+    assert duplicate_groups(shuffled) == duplicate_groups(docs)
+
+
+def test_band_values_are_equal_exactly_when_minhashlsh_bands_are() -> None:
+    from storyline.dedupe.minhash import band_keys, band_values, copy_features, signature
+
+    a, b = (signature(copy_features(d).hashes) for d in _pile()[:2])
+    assert [x == y for x, y in zip(band_values(a).tolist(), band_values(b).tolist(), strict=True)] == \
+        [x == y for x, y in zip(band_keys(a), band_keys(b), strict=True)]
+    assert (band_values(a) == band_values(a)).all() and len(band_values(a)) == 28
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_bucket_pairs_are_every_pair_sharing_a_band_value_once(seed: int) -> None:
+    import itertools
+
+    import numpy as np
+
+    from storyline.dedupe.minhash import _bucket_pairs
+
+    rng = np.random.default_rng(seed)
+    keys = rng.integers(0, 6, size=40).astype(np.uint64)  # few values: runs of every length
+    members = np.sort(rng.choice(1000, size=40, replace=False))
+    expected = sorted(a * 1000 + b for (a, ka), (b, kb) in itertools.combinations(zip(members.tolist(), keys.tolist(), strict=True), 2) if ka == kb)
+    assert _bucket_pairs(keys, members, 1000).tolist() == expected

@@ -1,10 +1,11 @@
 """Dedupe stage (corpus): exact copies and near copies (syndication) of one report, found with MinHash/LSH.
 
 Every document is cut into word 5-shingles of its normalised text (case, punctuation and line wrapping
-ignored). Exact copies share the same normalised text. Near copies are found with datasketch's MinHashLSH:
-each document's signature is inserted once and queried once, so the cost grows with the corpus, not with
-the number of pairs; every LSH candidate is then checked against the exact shingle overlap, so a reported
-pair is never a sketch artefact.
+ignored). Exact copies share the same normalised text. Near copies are found by MinHash/LSH (datasketch's MinHash
+and MinHashLSH's banding): documents sharing a band are candidates, so the cost grows with the corpus, not
+with the number of pairs; every candidate is then checked against the exact shingle overlap, so a reported
+pair is never a sketch artefact. The bands are grouped by sorting flat arrays of 64-bit band values (not
+an index of Python objects), so memory stays a few hundred bytes a document (:func:`copy_groups`).
 
 Copies are *marked*, never deleted: a :class:`~storyline.model.DuplicateGroup` names the origin (the copy
 credited by the others, else the earliest published, else the fullest) and what each copy changed
@@ -14,15 +15,18 @@ credited by the others, else the earliest published, else the fullest) and what 
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from storyline.grouping import DisjointSets
 from storyline.ids import record_id
 from storyline.model import Document, DuplicateGroup
 from storyline.settings import Settings
@@ -130,7 +134,7 @@ def copy_features(doc: Document) -> _Seen | None:
     if not words:
         return None
     hashes = shingle_hashes(words)
-    exact_key = zlib.crc32(" ".join(words).encode("utf-8")) ^ (len(words) << 1)
+    exact_key = _exact_key(words)
     return _Seen(doc.id, hashes, exact_key, doc.published.value, doc.outlet, doc.credits, len(words))
 
 
@@ -148,56 +152,150 @@ def band_keys(sig: MinHash, ranges: list[tuple[int, int]] | None = None) -> list
     return [number.to_bytes(2, "big") + sig.hashvalues[start:end].tobytes() for number, (start, end) in enumerate(ranges)]
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
+def band_values(sig: MinHash) -> np.ndarray:
+    """The signature's LSH bands as one uint64 per band (``band_ranges`` order): equal iff the band's hash
+    values are equal, so grouping these ints finds exactly MinHashLSH's candidates.
 
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
+    MinHash values are below 2**32 (datasketch masks them), so a band of two rows packs into 64 bits
+    without loss. Wider bands are hashed to 64 bits instead: a collision then only adds a candidate,
+    which the exact shingle check still has to pass."""
+    ranges = band_ranges()
+    rows = ranges[0][1] - ranges[0][0]
+    values = sig.hashvalues[: len(ranges) * rows].reshape(len(ranges), rows).astype(np.uint64)
+    if rows * 32 <= 64:
+        packed = np.zeros(len(ranges), dtype=np.uint64)
+        for k in range(rows):
+            packed = (packed << np.uint64(32)) | values[:, k]
+        return packed
+    return np.frombuffer(b"".join(hashlib.blake2b(v.tobytes(), digest_size=8).digest() for v in values), dtype=np.uint64)
 
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+
+def _content_digest(hashes: np.ndarray) -> int:
+    """64 bits of the shingle set: with the exact key, what two exact copies share (a collision of both
+    is about 2**-96: not a concern at any corpus size)."""
+    return int.from_bytes(hashlib.blake2b(hashes.tobytes(), digest_size=8).digest(), "little", signed=True)
+
+
+def _exact_key(words: list[str]) -> int:
+    return zlib.crc32(" ".join(words).encode("utf-8")) ^ (len(words) << 1)
+
+
+# The union-find's old name in this module: spark/events.py still imports it from here.
+_UnionFind = DisjointSets
+
+
+def _bucket_pairs(keys: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
+    """Every pair of members that share a key, as sorted unique int64 codes ``a * n + b`` (a < b).
+
+    Sort-based: the keys are sorted once and each run of equal keys yields its pairs, in vectorised steps
+    (step d pairs each position with the one d further in its run), so the work is the number of pairs,
+    as in MinHashLSH's query, with no per-key Python objects."""
+    if len(keys) < 2:
+        return np.zeros(0, dtype=np.int64)
+    order = np.argsort(keys, kind="stable")
+    sorted_keys, docs = keys[order], members[order].astype(np.int64)
+    breaks = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    run_starts = np.concatenate(([0], breaks))
+    run_ends = np.concatenate((breaks, [len(sorted_keys)]))
+    run_end = np.repeat(run_ends, run_ends - run_starts)  # for each position, where its run ends
+    position = np.flatnonzero(run_end - np.arange(len(sorted_keys)) > 1)
+    out = []
+    step = 1
+    while len(position):
+        a, b = docs[position], docs[position + step]
+        out.append(np.minimum(a, b) * n + np.maximum(a, b))
+        step += 1
+        position = position[position + step < run_end[position]]
+    return np.unique(np.concatenate(out)) if out else np.zeros(0, dtype=np.int64)
+
+
+def copy_groups(read: Callable[[], Iterable[Document]]) -> list[list[str]]:
+    """The groups (two documents or more) of copies of one report, as member ids.
+
+    ``read`` gives the documents anew on each call (``source.documents``); it is called twice. Memory
+    per document is fixed and small, whatever the text's length (about 250 bytes: the id, 28 band
+    values, the exact-copy key); shingle sets are held only for documents that are LSH candidates:
+
+    1. one pass: per document its exact-copy key (normalised words and shingle set) and the uint64 value
+       of each LSH band (``band_values``), appended to flat arrays;
+    2. exact copies: a sort of the keys; the first of each run stands for its copies (an edge to each);
+    3. candidates: per band, a sort of the representatives' band values; documents in one run are
+       candidates (exactly the pairs MinHashLSH's query returns);
+    4. a second pass keeps the shingle sets of candidate documents only; each distinct candidate pair is
+       checked once with ``is_near_copy``;
+    5. the edges (exact and verified) joined into groups with :class:`~storyline.grouping.DisjointSets`.
+
+    The groups do not depend on the order of the documents: a document joins a group iff a chain of exact
+    copies and verified candidate pairs links it to the others (``is_near_copy`` is symmetric)."""
+    ids: list[str] = []
+    exact_keys, digests, bands = array("q"), array("q"), array("Q")
+    n_bands = len(band_ranges())
+    for doc in read():
+        words = normalise(doc.text)
+        if not words:
+            continue
+        hashes = shingle_hashes(words)
+        ids.append(doc.id)
+        exact_keys.append(_exact_key(words))
+        digests.append(_content_digest(hashes))
+        bands.frombytes(band_values(signature(hashes)).tobytes())
+    n = len(ids)
+    if n < 2:
+        return []
+    found: DisjointSets[int] = DisjointSets()
+    # 2. exact copies: lexsort is stable, so the first of a run is the earliest document
+    order = np.lexsort((np.frombuffer(digests, dtype=np.int64), np.frombuffer(exact_keys, dtype=np.int64)))
+    keys = np.stack((np.frombuffer(exact_keys, dtype=np.int64)[order], np.frombuffer(digests, dtype=np.int64)[order]))
+    same_as_previous = np.zeros(n, dtype=bool)
+    same_as_previous[1:] = (keys[:, 1:] == keys[:, :-1]).all(axis=0)
+    del keys
+    run_first = np.maximum.accumulate(np.where(same_as_previous, 0, np.arange(n)))
+    for first, copy in zip(order[run_first[same_as_previous]].tolist(), order[same_as_previous].tolist(), strict=True):
+        found.union(first, copy)
+    representatives = np.sort(order[~same_as_previous])
+    del order, run_first, same_as_previous
+    # 3. LSH candidates among the representatives, band by band
+    band_matrix = np.frombuffer(bands, dtype=np.uint64).reshape(n, n_bands)
+    candidates = np.zeros(0, dtype=np.int64)
+    for band in range(n_bands):
+        candidates = np.union1d(candidates, _bucket_pairs(band_matrix[representatives, band], representatives, n))
+    del band_matrix, bands
+    # 4. shingle sets of the candidates only, then each pair checked once
+    if len(candidates):
+        firsts, seconds = np.divmod(candidates, n)
+        wanted = {ids[i] for i in np.union1d(firsts, seconds).tolist()}
+        shingles: dict[str, np.ndarray] = {}
+        for doc in read():
+            if doc.id in wanted:
+                shingles[doc.id] = shingle_hashes(normalise(doc.text))
+        for a, b in zip(firsts.tolist(), seconds.tolist(), strict=True):
+            if is_near_copy(shingles[ids[a]], shingles[ids[b]])[0]:
+                found.union(a, b)
+    return [[ids[i] for i in sorted(members)] for members in found.groups(min_size=2)]
+
+
+def _members_features(read: Callable[[], Iterable[Document]], groups: list[list[str]]) -> tuple[dict[str, _Seen], dict[str, str]]:
+    """What the records need of the groups' members (copy features and texts), in one pass."""
+    wanted = {m for g in groups for m in g}
+    seen: dict[str, _Seen] = {}
+    texts: dict[str, str] = {}
+    if wanted:
+        for doc in read():
+            if doc.id in wanted:
+                item = copy_features(doc)
+                if item is not None:
+                    seen[doc.id] = item
+                    texts[doc.id] = doc.text
+    return seen, texts
 
 
 def find_copies(documents: Iterable[Document]) -> tuple[dict[str, _Seen], list[list[str]], dict[tuple[str, str], float]]:
-    """Group documents into copies of one report (groups of two or more), with pair similarities.
-
-    One pass: each document is checked against the LSH index of those before it, then inserted."""
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    seen: dict[str, _Seen] = {}
-    by_exact: dict[int, str] = {}
-    groups = _UnionFind()
-    pair_sim: dict[tuple[str, str], float] = {}
-    for doc in documents:
-        item = copy_features(doc)
-        if item is None:
-            continue
-        hashes, exact_key = item.hashes, item.exact_key
-        first = by_exact.get(exact_key)
-        if first is not None and np.array_equal(seen[first].hashes, hashes):
-            groups.union(first, doc.id)
-            pair_sim[(first, doc.id)] = 1.0
-            seen[doc.id] = item
-            continue  # an exact copy: its signature is already in the index under the first copy
-        by_exact.setdefault(exact_key, doc.id)
-        sig = signature(hashes)
-        for other in lsh.query(sig):
-            near, jaccard = is_near_copy(seen[other].hashes, hashes)
-            if near:
-                groups.union(other, doc.id)
-                pair_sim[(other, doc.id)] = jaccard
-        lsh.insert(doc.id, sig)
-        seen[doc.id] = item
-    members: dict[str, list[str]] = {}
-    for doc_id in seen:
-        members.setdefault(groups.find(doc_id), []).append(doc_id)
-    return seen, [m for m in members.values() if len(m) > 1], pair_sim
+    """Group documents held in memory into copies of one report (groups of two or more): the members'
+    features, the groups, and pair similarities (empty: they are measured against the origin)."""
+    docs = list(documents)
+    groups = copy_groups(lambda: docs)
+    seen, _texts = _members_features(lambda: docs, groups)
+    return seen, groups, {}
 
 
 def _credited(outlet: str | None, credits: Iterable[str]) -> bool:
@@ -247,9 +345,9 @@ def describe_changes(origin_text: str, copy_id: str, copy_text: str) -> list[str
 def duplicate_groups(documents: Iterable[Document]) -> list[DuplicateGroup]:
     """The duplicate groups of a collection of documents held in memory (tests, evaluation, benchmarks)."""
     docs = list(documents)
-    seen, groups, pair_sim = find_copies(docs)
-    wanted = {m for g in groups for m in g}
-    return _groups_to_records(seen, groups, pair_sim, {d.id: d.text for d in docs if d.id in wanted})
+    groups = copy_groups(lambda: docs)
+    seen, texts = _members_features(lambda: docs, groups)
+    return _groups_to_records(seen, groups, {}, texts)
 
 
 def _groups_to_records(
@@ -293,11 +391,11 @@ group_records = _groups_to_records  # the public name Spark builds its records w
 
 @corpus_stage("find_duplicates", "1", produces=("duplicate_group",))
 def find_duplicates(source: RecordSource, settings: Settings) -> Iterator[DuplicateGroup]:
-    """Corpus stage: exact and near copies of each report (two passes over the documents, linear)."""
-    seen, groups, pair_sim = find_copies(source.documents())
-    wanted = {m for g in groups for m in g}
-    texts = {d.id: d.text for d in source.documents() if d.id in wanted} if wanted else {}
-    yield from _groups_to_records(seen, groups, pair_sim, texts)
+    """Corpus stage: exact and near copies of each report (three streamed passes over the documents:
+    band values, candidates' shingles, members' texts; memory a few hundred bytes a document)."""
+    groups = copy_groups(source.documents)
+    seen, texts = _members_features(source.documents, groups)
+    yield from _groups_to_records(seen, groups, {}, texts)
 
 
 # -- counting a syndicated report once ------------------------------------------------------------

@@ -88,12 +88,9 @@ def verify_partition(rows: Iterable[Any]) -> Iterator[tuple[str, str, float]]:
 
 def components(edges: Iterable[tuple[str, str]]) -> dict[str, str]:
     """member id -> the smallest id of its connected component (union-find), for ids on an edge."""
-    from storyline.dedupe.minhash import _UnionFind
+    from storyline.grouping import DisjointSets
 
-    found = _UnionFind()
-    for a, b in edges:
-        found.union(a, b)
-    return {x: found.find(x) for x in list(found.parent)}
+    return DisjointSets(edges).representatives()
 
 
 def group_partition(groups: Iterable[tuple[str, Iterable[Any]]]) -> Iterator[Any]:
