@@ -181,7 +181,6 @@ def _exact_key(words: list[str]) -> int:
 
 
 # The union-find's old name in this module: spark/events.py still imports it from here.
-_UnionFind = DisjointSets
 
 
 def _bucket_pairs(keys: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:

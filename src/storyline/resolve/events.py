@@ -12,8 +12,8 @@ Two mentions may be one event when
   events, unless everything else agrees (same type, actor and target) and the days are at most
   ``DATE_CONFLICT_DAYS`` apart: then they are one event whose reports disagree (Event.date_conflict).
 
-Mentions are compared only inside blocks (type group + participant key, type group + month of the
-date), so the cost grows with the block sizes, not with the square of the corpus. Dated mentions are
+Mentions are compared only inside blocks (type group + participant key, type group + day, type group +
+date value), so the cost grows with the block sizes, not with the square of the corpus. Dated mentions are
 clustered first, days before coarser dates; a coarser date ("at the end of December") that fits
 several events joins the one its participants and sentence words favour, and none on a tie. An
 undated mention joins a dated event only when the text ties it: it reports one occurrence that

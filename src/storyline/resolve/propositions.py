@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.grouping import DisjointSets
 from storyline.ids import record_id
 from storyline.model import Claim, Contradiction, Proposition
 from storyline.settings import Settings
@@ -136,23 +137,6 @@ def _matches(a: Claim, b: Claim, ka: frozenset[str], kb: frozenset[str], pa: fro
     return len(shared) >= MIN_SHARED_KEYWORDS
 
 
-class _Union:
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _speaker_entities(source: RecordSource) -> dict[str, str]:
     """attribution id -> entity name, for attributions whose source span overlaps an entity's mention."""
     entity_of_mention: dict[str, str] = {}
@@ -205,7 +189,7 @@ def _windowed_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
 
 def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
     """Groups of frames that state the same proposition (see group_claims)."""
-    union = _Union()
+    union: DisjointSets[str] = DisjointSets()
     ids = [f.claim.id for f in frames]
     named = [i for i, f in enumerate(frames) if f.parts and not f.claim.anaphoric]
     in_group: set[int] = set()
@@ -295,7 +279,7 @@ def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
 
     groups: dict[str, list[_Frame]] = defaultdict(list)
     for f in frames:
-        if f.claim.id in union.parent:
+        if f.claim.id in union:
             groups[union.find(f.claim.id)].append(f)
     return [sorted(g, key=lambda f: (f.claim.doc_id, f.claim.start)) for g in groups.values() if len(g) > 1]
 

@@ -1,7 +1,8 @@
 """Spark: cross-document event coreference (``resolve_events``) distributed by blocking keys.
 
 The local stage (resolve/events.py) clusters event mentions greedily, comparing a mention only with the
-events already found in its *blocks* (type group + participant key, type group + month; see
+events already found in its *blocks* (type group + participant key, type group + day, type group +
+date value; see
 ``event_block_keys``). Two mentions that share no block, directly or through a chain of mentions, can
 never influence each other: neither is ever a candidate for the other's event. So the mentions fall into
 independent *connected blocks*, and clustering each one alone, in the local stage's order, gives exactly
@@ -17,7 +18,7 @@ the events of the whole run. On Spark:
 4. ``groupByKey`` on the connected block, and ``events_from_mentions`` on each in parallel, with the corpus
    IDF: the same function, the same Event records (ids are hashes of the member mention ids).
 
-Limit: the parallelism is the number of connected blocks. Block keys are broad (a month, a surname),
+Limit: the parallelism is the number of connected blocks. Block keys can be broad (a surname, a busy day),
 so in a large corpus about one beat most mentions of one type group form one connected block, which one
 task then clusters alone, exactly as the driver would. The per-mention work (features, IDF) is
 distributed; the greedy clustering inside a block is not.
@@ -98,7 +99,7 @@ def resolve_events_on_spark(spark: Any, out: Path, settings: Settings) -> Any:
     caller unpersists it)."""
     from pyspark.sql import functions as F
 
-    from storyline.dedupe.minhash import _UnionFind
+    from storyline.grouping import DisjointSets
     from storyline.resolve.events import _doc_date, idf_from_counts
 
     sc = spark.sparkContext
@@ -126,10 +127,7 @@ def resolve_events_on_spark(spark: Any, out: Path, settings: Settings) -> Any:
         idf = sc.broadcast(idf_from_counts(df, n))
         # 3. connected blocks: union-find over block keys on the driver
         links = features.flatMap(lambda f: block_links(f[4])).distinct().collect()
-        joined = _UnionFind()
-        for a, b in links:
-            joined.union(a, b)
-        block_of = sc.broadcast({k: joined.find(k) for k in list(joined.parent)})
+        block_of = sc.broadcast(DisjointSets(links).representatives())
 
         def block(f: tuple) -> str:
             keys = f[4]
