@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storyline.extract.attributions import find_attributions, find_quotes
 from storyline.model import Attribution
@@ -50,6 +52,98 @@ def test_quote_spanning_paragraphs_is_one_quote():
 
 def test_stray_mark_is_not_a_quote():
     assert find_quotes("He measured 6\" of snow.\n\nNothing else.") == []
+
+
+@pytest.mark.parametrize(
+    "text, quotes",
+    [
+        ("«Il a dit «non» hier», dit-il.", ["«Il a dit «non» hier»"]),  # nested guillemets are counted
+        ("“Open and “nested” still open\n\n“continued here,” he said.", ["“Open and “nested” still open\n\n“continued here,”"]),
+        ("“Never closed.\n\nA new paragraph.", []),
+        ('He said "yes" and "no".', ['"yes"', '"no"']),
+        ("''Yes,'' he said, rock''n''roll.", ["''Yes,''"]),
+        ("“" + "a " * 2500 + "”", []),  # longer than MAX_QUOTE_CHARS: a stray
+    ],
+)
+def test_quote_boundaries(text, quotes):
+    assert [text[s:e] for s, e in find_quotes(text)] == quotes
+
+
+def _reference_quotes(text: str) -> list[tuple[int, int]]:
+    """The quote finder as first written: a character-by-character rescan from every opening mark
+    (quadratic on unclosed marks, issue 9). The linear finder must give the same ranges."""
+    from storyline.extract.attributions import MAX_QUOTE_CHARS, QUOTE_MARKS
+
+    def can_open(i: int) -> bool:
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        if nxt.isspace():
+            return False
+        if text[i] in ('"', "”"):
+            prev = text[i - 1] if i else " "
+            return prev.isspace() or prev in "([{—–-:"
+        return True
+
+    def close(start: int, opener: str) -> int | None:
+        closers = "''" if opener == "''" else QUOTE_MARKS[opener]
+        symmetric = opener in ('"', "”", "''")
+        depth, i = 1, start + len(opener)
+        limit = min(len(text), start + MAX_QUOTE_CHARS)
+        while i < limit:
+            if opener == "''":
+                if text.startswith("''", i):
+                    return i + 2
+            elif text[i] in closers and not (symmetric and can_open(i) and text[i - 1].isspace()):
+                depth -= 1
+                if depth == 0:
+                    return i + 1
+            elif not symmetric and text[i] == opener:
+                depth += 1
+            if text[i] == "\n":
+                j = i
+                while j < len(text) and text[j].isspace():
+                    j += 1
+                if depth == 1 and text.startswith(opener, j):
+                    i = j + len(opener)
+                    continue
+                return None
+            i += 1
+        return None
+
+    quotes, i = [], 0
+    while i < len(text):
+        opener = None
+        if text.startswith("''", i) and (i == 0 or not text[i - 1].isalnum()):
+            opener = "''"
+        elif text[i] in QUOTE_MARKS and can_open(i):
+            opener = text[i]
+        if opener is None:
+            i += 1
+            continue
+        end = close(i, opener)
+        if end is None:
+            i += len(opener)
+            continue
+        quotes.append((i, end))
+        i = end
+    return quotes
+
+
+QUOTE_TEXT = st.lists(
+    st.sampled_from(["“", "”", "„", "«", "»", "‹", "›", '"', "'", "''", "「", "」", "\n", "\n\n", " ", "  ", "a", "ab", ",", ".", "("]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=QUOTE_TEXT, longest=st.sampled_from([None, 3, 8, 20]))
+def test_linear_quote_finder_agrees_with_the_rescanning_one(text, longest):
+    from unittest import mock
+
+    import storyline.extract.attributions as attributions_module
+
+    # a short MAX_QUOTE_CHARS makes the length limit bite on these short texts too
+    with mock.patch.object(attributions_module, "MAX_QUOTE_CHARS", longest or attributions_module.MAX_QUOTE_CHARS):
+        assert find_quotes(text) == _reference_quotes(text)
 
 
 def test_quote_interrupted_by_its_cue_keeps_both_halves(nlp):
@@ -248,3 +342,71 @@ def test_outlet_appeal_to_readers_is_not_an_attribution(nlp):
         "We believe quality journalism should be available to everyone, paid for by those who can afford it."
     )
     assert attributions(nlp, text) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, kind",
+    [
+        # a parenthetical cue before the clause's verb: the clause around it is the content
+        ("This campaign, Smith says, is different.", ["This campaign", "is different"], "Smith", "named"),
+        # a participle takes its head's subject; a place after the last comma is not a speaker
+        ("Sanders has denounced the attacks, saying his campaign does not want them, in an interview with CNN.",
+         ["his campaign does not want them"], "Sanders", "named"),
+        # a relative pronoun is never the speaker: its antecedent is
+        ("Ines Calloway, who asked the office to investigate, said the tender must stop.", ["the tender must stop"], "Ines Calloway", "named"),
+        # partitive source: the group decides
+        ("The minister met the bidder, one of the officials said.", ["The minister met the bidder"], None, "anonymous"),
+        # a name heads the source: the apposition's organisations do not name the speaker
+        ("Ines Calloway, the MP who chairs the Assembly's energy committee, said the report raised questions.",
+         ["the report raised questions"], "Ines Calloway", "named"),
+    ],
+)
+def test_speaker_and_content_constructions(nlp, text, content, speaker, kind):
+    a = by_content(attributions(nlp, text), content[0])
+    assert len(a.content) == len(content) and all(c.text.startswith(want) for c, want in zip(a.content, content, strict=True))
+    assert (a.speaker_name, a.speaker_kind) == (speaker, kind)
+
+
+def test_relative_pronoun_is_resolved_to_its_antecedent_not_a_speaker(nlp):
+    text = "The diary was published after a newspaper report, which said that the two had met."
+    a = by_content(attributions(nlp, text), "the two had met")
+    assert a.speaker_name == "a newspaper report" and a.speaker_kind == "document"
+
+
+def test_indirect_content_runs_to_the_end_of_its_quotation(nlp):
+    text = 'Cruz said that "only I can beat Trump. Kasich cannot do it." The crowd cheered.'
+    a = by_content(attributions(nlp, text), "only I can beat Trump")
+    assert a.content[-1].text.endswith('Kasich cannot do it."')
+
+
+def test_quote_opening_the_next_sentence_continues_the_speaker(nlp):
+    text = '"It was very nice," Smith said at the rally in Ohio. "He was very charming."'
+    a = by_content(attributions(nlp, text), "It was very nice")
+    assert [c.text for c in a.content] == ['"It was very nice,"', '"He was very charming."']
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ('"No such meeting took place," Halloran said.', "denies"),
+        ('"The minister has never met him," Halloran said.', "denies"),
+        ("The Ledger said it stood by its reporting.", "confirms"),
+        ('The mayor said the town "cannot afford another year of delay".', "asserts"),
+        ('"They will not lose it over a cup of coffee," Weiss said.', "asserts"),
+    ],
+)
+def test_stance_of_the_content(nlp, text, stance):
+    found = attributions(nlp, text)
+    assert found and found[0].stance == stance, [(a.stance, [c.text for c in a.content]) for a in found]
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        ("The National Integrity Office opened a review. The office said the review would take six weeks.", "National Integrity Office"),
+        ("The Ministry of Energy welcomed the review. It said it would cooperate fully.", "Ministry of Energy"),
+    ],
+)
+def test_organisation_anaphora_takes_the_named_organisation(nlp, text, speaker):
+    a = by_content(attributions(nlp, text), "would")
+    assert a.speaker_name == speaker

@@ -21,6 +21,7 @@ unattributed reporting sentences, into claims. Everything is a pure function of 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,6 +53,8 @@ CUE_VERBS: frozenset[str] = frozenset(
     describe order recognize prefer offer mention endorse aim rule push request remind forget persuade
     criticize criticise praise blame denounce blast tout mock thank defend oppose attack express cite
     back extol slam tweet acknowledge exclaim confess shout chant yell scream answer echo
+    discuss list share challenge congratulate applaud highlight debate condemn disavow recite email
+    encourage promote champion favor favour portray
     """.split()
 )
 
@@ -62,6 +65,8 @@ OBJECT_CUES: frozenset[str] = frozenset(
     pledge propose question allege describe criticize criticise praise blame denounce blast tout mock thank
     defend oppose attack express cite back extol slam support endorse mention call recommend request
     demand repeat reiterate
+    discuss list share challenge congratulate applaud highlight debate condemn disavow recite encourage
+    promote champion favor favour portray
     """.split()
 )
 
@@ -76,6 +81,7 @@ PREP_CUES: dict[str, frozenset[str]] = {
         ("lash", "out"), ("hit", "back"), ("weigh", "in"), ("comment", "on"), ("insist", "on"), ("plead", "for"),
         ("campaign", "for|against"), ("express", "support"), ("agree", "with"), ("side", "with"), ("pray", "for"),
         ("root", "for"), ("testify", "about"), ("boast", "about|of"), ("joke", "about"), ("write", "about"),
+        ("talk", "about|of"), ("focus", "on"), ("apologize", "for"), ("apologise", "for"),
     )
 }
 
@@ -122,6 +128,8 @@ INSTITUTION_WORDS: frozenset[str] = frozenset(
     "congress senate parliament fbi cia nsa nato un eu pentagon administration campaign union bank police "
     "army military commission bureau duma cabinet company corporation group".split()
 )
+# Heads of partitive sources ("one of the officials", "some of his aides").
+PARTITIVES: frozenset[str] = frozenset("one some many several most few all each none both".split())
 # Head nouns of sources that stay anonymous by design.
 ANONYMOUS_NOUNS: frozenset[str] = frozenset(
     "source sources official officials people person aides insiders insider diplomats experts analysts "
@@ -185,65 +193,188 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
     A quote runs from an opening mark to its matching close; nested quotes of the same style are
     counted. A quote left open at a paragraph break continues when the next paragraph opens with a
     quotation mark (the typographic convention for multi-paragraph quotes); otherwise the open mark
-    was a stray and scanning resumes right after it.
+    was a stray and reading resumes right after it. A quote longer than MAX_QUOTE_CHARS is a stray.
+
+    Linear in the length of the text (issue 9: it once rescanned up to MAX_QUOTE_CHARS after every
+    unclosed mark): each style's closes are matched once over the whole text, and the text is then
+    read left to right visiting only the marks that open a quote.
     """
+    # every quote each mark would open if it were read as an opener (a mark inside an earlier quote
+    # is not), keyed by position; a character is one mark, so positions do not collide
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    would_open: list[tuple[int, int | None]] = []
+    for opener in QUOTE_MARKS:
+        if opener in text:
+            would_open.extend(_QuoteStyle(text, opener, breaks).quotes())
+    apostrophes = None
+    if "''" in text:
+        # a stray '' skips its second apostrophe, so a run of them is read in order, pair by pair
+        apostrophes = _QuoteStyle(text, "''", breaks)
+        would_open.extend((m.start(), None) for m in _APOSTROPHE_PAIR.finditer(text))
+    would_open.sort(key=lambda q: q[0])
     quotes: list[tuple[int, int]] = []
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        opener = None
-        if text.startswith("''", i) and (i == 0 or not text[i - 1].isalnum()):
-            opener = "''"
-        elif ch in QUOTE_MARKS and _can_open(text, i):
-            opener = ch
-        if opener is None:
-            i += 1
+    resume = 0
+    for start, end in would_open:
+        if start < resume:
             continue
-        end = _close_quote(text, i, opener)
-        if end is None:
-            i += len(opener)
-            continue
-        quotes.append((i, end))
-        i = end
+        if end is None and apostrophes is not None:
+            if start and text[start - 1].isalnum():
+                continue  # "rock''n''roll", not an opening mark
+            end = apostrophes.close(start)
+            if end is None:
+                resume = start + 2
+                continue
+        if end is not None:
+            quotes.append((start, end))
+            resume = end
     return quotes
 
 
-def _can_open(text: str, i: int) -> bool:
-    nxt = text[i + 1] if i + 1 < len(text) else " "
-    if nxt.isspace():
-        return False
-    if text[i] in ('"', "”"):  # symmetric marks open only after a space, a bracket or a dash
-        prev = text[i - 1] if i else " "
-        return prev.isspace() or prev in "([{—–-:"
-    return True
+_APOSTROPHE_PAIR = re.compile("(?='')")  # a lookahead, so that "'''" holds two pairs
+_NON_SPACE = re.compile(r"\S")
 
 
-def _close_quote(text: str, start: int, opener: str) -> int | None:
-    closers = "''" if opener == "''" else QUOTE_MARKS[opener]
-    symmetric = opener in ('"', "”", "''")
-    depth = 1
-    i = start + len(opener)
-    limit = min(len(text), start + MAX_QUOTE_CHARS)
-    while i < limit:
-        if opener == "''":
-            if text.startswith("''", i):
-                return i + 2
-        elif text[i] in closers and not (symmetric and _can_open(text, i) and text[i - 1].isspace()):
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif not symmetric and text[i] == opener:
-            depth += 1
-        if text[i] == "\n":
-            j = i
-            while j < len(text) and text[j].isspace():
-                j += 1
-            if depth == 1 and text.startswith(opener, j):
-                i = j + len(opener)  # the quote continues into the next paragraph
-                continue
+class _QuoteStyle:
+    """Where the quotes of one opening mark close, worked out once for the whole text.
+
+    Nesting marks (“ „ « » ‹ 「) are matched with a stack per paragraph: a close ends the innermost
+    open mark. Symmetric marks (" ” '') do not nest: a quote ends at the first mark that can close it
+    (not one between a space and a word, which opens). A quote still open at a paragraph break (for a
+    nesting mark: the innermost one open there) continues when the next paragraph opens with the same
+    mark, and ends where that paragraph's quote ends.
+    """
+
+    def __init__(self, text: str, opener: str, breaks: list[int]) -> None:
+        self.text = text
+        self.breaks = breaks  # positions of every "\n" in the text
+        self.opener = opener
+        self.symmetric = opener in ('"', "”", "''")
+        self.matched: dict[int, int] = {}  # nesting: opening mark -> closing mark in its paragraph
+        self.open_at_break: dict[int, int] = {}  # nesting: innermost mark open at a break -> the break
+        self.after_break: dict[int, int | None] = {}  # break -> closing mark of the quote continued there
+        if self.symmetric:
+            # where a quote of this style may close
+            pattern = "(?='')" if opener == "''" else f"(?<!\\s){opener}|{opener}(?!\\S)"
+            self.closes = [m.start() for m in re.finditer(pattern, text)]
+            return
+        closers = QUOTE_MARKS[opener]
+        stack: list[int] = []
+        previous = 0
+        for m in re.finditer("[" + re.escape(opener + closers) + "]", text):
+            at = m.start()
+            if stack:
+                brk = text.find("\n", previous, at)
+                if brk >= 0:
+                    self.open_at_break[stack[-1]] = brk
+                    stack.clear()
+            previous = at
+            if text[at] in closers:  # checked first: for »...« the close is also a mark that opens
+                if stack:
+                    self.matched[stack.pop()] = at
+            else:
+                stack.append(at)
+        if stack:
+            brk = text.find("\n", previous)
+            if brk >= 0:
+                self.open_at_break[stack[-1]] = brk
+
+    def quotes(self) -> list[tuple[int, int | None]]:
+        """(start, end) of the quote each opening mark of this style would open, for the marks that open one.
+
+        Runs once per mark of a text that may hold millions, so the lookups are inlined here."""
+        text, n, longest = self.text, len(self.text), MAX_QUOTE_CHARS
+        out: list[tuple[int, int | None]] = []
+        if self.symmetric:
+            closes, breaks = self.closes, self.breaks
+            c = b = 0  # the next close and break after the mark: marks come in order, so these only advance
+            # a symmetric mark opens after a space, a bracket or a dash (or at the start), before a non-space
+            for m in re.finditer(f"(?<![^\\s(\\[{{—–\\-:]){self.opener}(?=\\S)", text):
+                start = m.start()
+                while c < len(closes) and closes[c] <= start:
+                    c += 1
+                while b < len(breaks) and breaks[b] <= start:
+                    b += 1
+                if b < len(breaks) and (c == len(closes) or breaks[b] < closes[c]):
+                    last = self._continued(breaks[b])
+                else:
+                    last = closes[c] if c < len(closes) else None
+                if last is not None and last < start + longest:
+                    out.append((start, last + 1))
+            return out
+        for start, last in self.matched.items():
+            if last < start + longest and start + 1 < n and not text[start + 1].isspace():
+                out.append((start, last + 1))
+        for start, brk in self.open_at_break.items():
+            if start + 1 < n and not text[start + 1].isspace():
+                last = self._continued(brk)
+                if last is not None and last < start + longest:
+                    out.append((start, last + 1))
+        return out
+
+    def close(self, start: int) -> int | None:
+        """End (exclusive) of the quote a mark of this style at ``start`` opens, or None when it is a stray."""
+        last = self._closing_mark(start)
+        if last is None or last >= start + MAX_QUOTE_CHARS:
             return None
-        i += 1
-    return None
+        return last + len(self.opener)
+
+    def _closing_mark(self, start: int) -> int | None:
+        """Position of the mark that closes the quote opened at ``start``, across paragraphs."""
+        if self.symmetric:
+            close, brk = self._next_close_or_break(start + len(self.opener))
+            return close if brk is None else self._continued(brk)
+        if start in self.matched:
+            return self.matched[start]
+        brk = self.open_at_break.get(start)
+        return None if brk is None else self._continued(brk)
+
+    def _next_close_or_break(self, at: int) -> tuple[int | None, int | None]:
+        """(closing mark, None) or (None, paragraph break), whichever of a symmetric style comes first
+        from ``at``; (None, None) when neither does."""
+        k = bisect_left(self.closes, at)
+        close = self.closes[k] if k < len(self.closes) else None
+        k = bisect_left(self.breaks, at)
+        brk = self.breaks[k] if k < len(self.breaks) else None
+        if brk is not None and (close is None or brk < close):
+            return None, brk
+        return close, None
+
+    def _continued(self, brk: int) -> int | None:
+        """Closing mark of a quote still open at paragraph break ``brk``: the quote continues when the
+        next paragraph opens with the same mark. Breaks are followed iteratively and remembered, so a
+        chain of open paragraphs is walked once however many marks lead into it."""
+        text = self.text
+        if brk + 1 < len(text) and text[brk + 1] != self.opener[0] and not text[brk + 1].isspace():
+            return None  # the usual case, answered without the bookkeeping: the next paragraph is no quote
+        chain: list[int] = []
+        result: int | None = None
+        while True:
+            if brk in self.after_break:
+                result = self.after_break[brk]
+                break
+            chain.append(brk)
+            start = brk + 1
+            if start < len(text) and text[start].isspace():  # usually the paragraph starts right there
+                nxt = _NON_SPACE.search(text, start)
+                start = len(text) if nxt is None else nxt.start()
+            if not text.startswith(self.opener, start):
+                break
+            if self.symmetric:
+                close, next_brk = self._next_close_or_break(start + len(self.opener))
+                if next_brk is None:
+                    result = close
+                    break
+                brk = next_brk
+            elif start in self.matched:
+                result = self.matched[start]
+                break
+            elif start in self.open_at_break:
+                brk = self.open_at_break[start]
+            else:
+                break
+        for link in chain:
+            self.after_break[link] = result
+        return result
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,6 +446,8 @@ def _subject(verb: Any) -> list[Any]:
         # the parser can hang a headline's subject on the body's verb too: take the nearest, on its line
         lo, hi = _line(verb)
         c = min(subjects, key=lambda c: (not lo <= c.idx < hi, abs(c.i - verb.i)))
+        if c.tag_ in ("WDT", "WP") or (c.lower_ == "that" and verb.dep_ == "relcl"):
+            return _antecedent(verb)
         return _trim([t for t in c.subtree if lo <= t.idx < hi]) or _adjacent_subject(verb)
     if verb.dep_ == "acl" and verb.tag_ == "VBG" and verb.head.pos_ in ("NOUN", "PROPN") and verb.head.i < verb.i:
         # "a statement saying ...", "O'Malley calling Trump a fascist": the noun the participle modifies
@@ -327,6 +460,18 @@ def _subject(verb: Any) -> list[Any]:
             return []  # but "X went on to say" borrows its head's subject
         return _subject(verb.head)
     return _adjacent_subject(verb)
+
+
+def _antecedent(verb: Any) -> list[Any]:
+    """The speaker of a relative clause is the noun it hangs on ("Ines Calloway, who asked ..." ->
+    Ines Calloway; "a report, which said ..." -> a report); a relative pronoun never speaks itself.
+    Without a noun to hang on (a parse that lost it), there is no speaker."""
+    if verb.dep_ != "relcl" or verb.head.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return []
+    head = verb.head
+    lo, hi = _line(verb)
+    skip = {t.i for t in verb.subtree}
+    return _trim([t for t in head.subtree if t.i not in skip and t.i <= head.i and lo <= t.idx < hi])
 
 
 def _adjacent_subject(verb: Any) -> list[Any]:
@@ -416,9 +561,16 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
             verb, subj = attached
             item = Found(cue=_cue_tokens(verb) if verb.text != ":" else [verb], source=subj, content=[(qs, qe)], direct=True)
             item.stance = _stance(verb, None)
+            if item.stance == "asserts":
+                item.stance = _quote_stance(doc, item.content)
             item.cited = _cited(verb)
             found.append(item)
             last = item
+            continue
+        if last is not None and last.direct and last.cue and _next_sentence(doc, last, qs):
+            # `"A," she said at the rally. "B."`: the quote opening the sentence after the cue's
+            # sentence, with no cue of its own, is the same speaker going on
+            last.content.append((qs, qe))
             continue
         if last is not None and last.direct and _starts_paragraph(text, qs):
             last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
@@ -428,6 +580,16 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
                 continue
         # a quote with no cue of its own: a partial quote inside reported speech, or a scare quote
     return found
+
+
+def _next_sentence(doc: Any, last: Found, qs: int) -> bool:
+    """Whether a quote at ``qs`` opens the sentence right after the one holding ``last``'s cue and
+    quote, on the same line (only spaces between)."""
+    sent = last.cue[0].sent
+    if any(not sent.start_char <= s < sent.end_char for s, _ in last.content[-1:]):
+        return False  # the cue's sentence does not hold its latest quote: a different layout
+    gap = doc.text[sent.end_char : qs]
+    return sent.end_char <= qs and not gap.strip() and "\n" not in gap
 
 
 def _cited(verb: Any) -> list[str]:
@@ -520,6 +682,8 @@ def _trailing_speaker(verb: Any) -> list[Any]:
     if not commas:
         return []
     phrase = _trim(tail[commas[-1] + 1 :])
+    if phrase and phrase[0].pos_ == "ADP":
+        return []  # ", in an interview with CNN": where it was said, not who said it
     if phrase and any(t.pos_ in ("PROPN", "NOUN") for t in phrase) and not any(t.pos_ == "VERB" for t in phrase):
         return phrase
     return []
@@ -568,9 +732,38 @@ def _stance(verb: Any, content_root: Any) -> str:
         return "declines" if _negated(verb) else "denies"
     if lemma in CONFIRM_VERBS:
         return "denies" if _negated(verb) else "confirms"
-    if content_root is not None and _negated(content_root):
-        return "denies"
+    if content_root is not None:
+        return _content_stance(content_root)
     return "asserts"
+
+
+def _content_stance(root: Any) -> str:
+    """The stance a clause takes by itself: it denies that something happened or exists ("no such
+    meeting took place", "he has never met", "there have not been any talks", "had no contact"), it
+    confirms by standing by something ("it stood by its reporting"), or it asserts. A negated modal
+    ("cannot afford", "will not lose") is a claim about what is possible, asserted, not a denial."""
+    if root.lemma_.lower() == "stand" and any(c.lower_ == "by" for c in root.children):
+        return "denies" if _negated(root) else "confirms"
+    modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in root.children)
+    if _negated(root) and not modal:
+        return "denies"
+    for arg in root.children:
+        # "No such meeting took place": the subject is denied to exist (an object with "no" is too
+        # often a state, "had no knowledge of ...", to count)
+        if arg.dep_ in ("nsubj", "nsubjpass") and any(d.dep_ == "det" and d.lower_ == "no" for d in arg.children):
+            return "denies"
+    return "asserts"
+
+
+def _quote_stance(doc: Any, quotes: list[tuple[int, int]]) -> str:
+    """A direct quote's stance: that of the main clause of its first sentence (`"No such meeting took
+    place," X said` denies)."""
+    qs, qe = quotes[0]
+    span = doc.char_span(qs, qe, alignment_mode="contract")
+    if span is None:
+        return "asserts"
+    roots = [t for t in span if t.dep_ == "ROOT" or (t.head.i < span.start or t.head.i >= span.end) and t.pos_ in ("VERB", "AUX")]
+    return _content_stance(roots[0]) if roots else "asserts"
 
 
 def _content_root(verb: Any) -> tuple[Any, Any] | None:
@@ -598,7 +791,22 @@ def _content_root(verb: Any) -> tuple[Any, Any] | None:
         has_own = any(c.dep_ in ("mark", "dobj", "ccomp", "xcomp") for c in verb.children)
         if left > 0 and verb.doc[left - 1].text in (",", "—", "–") and not has_own:
             return verb.head, verb
+    if verb.dep_ == "parataxis" and verb.head.i > verb.i and verb.head.pos_ in ("VERB", "AUX") and _parenthetical(verb):
+        # "This campaign, he says, is different": the clause around the cue, without the cue
+        return verb.head, verb
     return None
+
+
+def _parenthetical(verb: Any) -> bool:
+    """Whether the cue's clause is set off by commas or dashes on both sides (`..., he says, ...`)."""
+    doc = verb.doc
+    sub = sorted(verb.subtree, key=lambda t: t.i)
+    before = sub[0] if sub[0].is_punct else (doc[sub[0].i - 1] if sub[0].i > 0 else None)
+    after = sub[-1] if sub[-1].is_punct else (doc[sub[-1].i + 1] if sub[-1].i + 1 < len(doc) else None)
+    marks = (",", "—", "–")
+    return before is not None and after is not None and before.text in marks and after.text in marks and not any(
+        c.dep_ in ("mark", "dobj", "ccomp", "xcomp") for c in verb.children
+    )
 
 
 def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> list[Found]:
@@ -686,6 +894,8 @@ def _prep_cue(verb: Any) -> Found | None:
 def _inverted_clause(verb: Any) -> tuple[list[Any], list[Any]] | None:
     """`<content>, said the sources.` — a cue after a comma with its speaker after it: (source, content)."""
     doc = verb.doc
+    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None  # ", saying ..." / ", adding ...": a participle takes its head's subject, not what follows
     k = verb.i - 1
     while k >= 0 and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head.i == verb.i:
         k -= 1
@@ -773,7 +983,18 @@ def _classify(doc: Any, source: list[Any]) -> tuple[str, str | None]:
     inside = {x.i for x in source}
     heads = [t for t in source if t.head.i not in inside or t.head.i == t.i]
     head = heads[0] if heads else source[-1]
+    if (head.pos_ == "NUM" or head.lower_ in PARTITIVES) and head.i + 1 < len(doc) and doc[head.i + 1].lower_ == "of":
+        # "one of the officials", "two of his aides": the group decides what kind of source this is
+        head = next((c for c in doc[head.i + 1].children if c.dep_ == "pobj" and c.i in inside), head)
     hl = head.lemma_.lower()
+    if head.pos_ == "PROPN" and hl not in ROLE_NOUNS and head.ent_type_ not in ("ORG", "GPE", "NORP", "FAC", "LOC") and not _outlet_name(_FakeSpan(head.text)):
+        # a name heads the source: it is the speaker, whatever its apposition or relative clause
+        # mentions ("Ines Calloway, the MP who chairs the Assembly's committee")
+        name = [t for t in head.lefts if t.dep_ in ("compound", "flat") and t.pos_ == "PROPN" and t.i in inside] + [head]
+        names = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start <= head.i < ent.end]
+        if names:
+            return "named", names[0].text
+        return "named", doc.text[name[0].idx : head.idx + len(head.text)]
     persons = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start_char >= s and ent.end_char <= e]
     if len(source) == 1 and source[0].lower_ in PRONOUNS:
         return "pronoun", None
@@ -863,7 +1084,7 @@ def _resolve(doc: Any, found: list[Found]) -> None:
                 # the nearest of: the previous named speaker, the previous person who was a subject
                 resolved = _nearest_person(doc, named_so_far, pos)
             elif want == "group":
-                resolved = _nearest(named_so_far, pos, "org")
+                resolved = _nearest(named_so_far, pos, "org") or _subject_organisation(doc, pos)
             elif want == "thing":
                 # "The charging document listed ... It said ...": "it" speaks for the document or
                 # outlet named just before
@@ -871,17 +1092,52 @@ def _resolve(doc: Any, found: list[Found]) -> None:
                 if document is not None:
                     item.speaker_kind, item.speaker_name = document
                     continue
+                # "The ministry ... It said": an organisation that spoke or was named before
+                resolved = _nearest(named_so_far, pos, "org") or _subject_organisation(doc, pos)
             item.speaker_kind, item.speaker_name = "pronoun", resolved
             continue
         if kind == "role":
             resolved = _role_match(doc, named_so_far, item, pos)
             item.speaker_kind, item.speaker_name = "role", resolved or name
             continue
+        if kind == "unknown" and item.source and item.source[0].lower_ == "the":
+            # "the office" after "The National Integrity Office": the organisation named before whose
+            # name ends with the same noun
+            earlier = _named_organisation(doc, item.source[-1], pos)
+            if earlier is not None:
+                kind, name = "named", earlier
         item.speaker_kind, item.speaker_name = kind, name
     for item in unintroduced:
         later = [n for p, k, n in named_so_far if p > item.anchor and k == "person" and n != item.speaker_name]
         if later and len(later[0].split()) > 1:
             item.speaker_name = later[0]
+
+
+def _subject_organisation(doc: Any, pos: int) -> str | None:
+    """The organisation that is the subject of the sentence before ``pos`` (or of its own sentence,
+    earlier), for an "it" speaker: "The Ministry of Energy welcomed the review. It said ..."."""
+    at = doc.char_span(pos, pos + 1, alignment_mode="expand")
+    if at is None:
+        return None
+    sent = at[0].sent
+    start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
+    best = None
+    for ent in doc.ents:
+        if start <= ent.start and ent.end_char <= pos and ent.label_ == "ORG" and ent.root.dep_ in ("nsubj", "nsubjpass"):
+            best = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    return best
+
+
+def _named_organisation(doc: Any, noun: Any, pos: int) -> str | None:
+    """The last organisation named before ``pos`` whose name ends with ``noun`` ("the office" ->
+    "National Integrity Office"), or None."""
+    best = None
+    for ent in doc.ents:
+        if ent.end_char > pos:
+            break
+        if ent.label_ == "ORG" and len(ent) > 1 and ent[-1].lemma_.lower() == noun.lemma_.lower():
+            best = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+    return best
 
 
 def _document_antecedent(doc: Any, pos: int) -> tuple[str, str] | None:
@@ -917,6 +1173,8 @@ def _looks_like_person(doc: Any, name: str) -> bool:
     labels = {e.label_ for e in doc.ents if e.text == name}
     if "PERSON" in labels:
         return True
+    if " " not in name and any(e.label_ == "PERSON" and e.text.split()[-1] == name for e in doc.ents):
+        return True  # the surname of a person named in full elsewhere, whatever this mention was tagged
     if labels & {"GPE", "NORP", "FAC", "LOC"}:
         return False
     words = name.lower().split()
@@ -1029,6 +1287,8 @@ def find_attributions(doc: Any, doc_id: str, outlet: str | None = None) -> list[
         # a cue whose content is exactly an attached quote was found by the direct pass
         if not any(_overlap(r, q) for r in f.content for q in attached_quotes if _covers(q, r))
     ]
+    for f in indirect:
+        f.content = _to_quote_end(f.content, quotes)
     found = [f for f in (_clip_to_paragraph(text, f) for f in direct + indirect) if f is not None and not _outlet_appeal(text, f)]
     taken = {t.i for f in found for t in f.source}
     found += [f for f in _headline_colons(doc) if not any(t.i in taken for t in f.source)]
@@ -1048,6 +1308,19 @@ def find_attributions(doc: Any, doc_id: str, outlet: str | None = None) -> list[
         )
     out.sort(key=lambda a: (a.content[0].start if a.content else (a.cue.start if a.cue else 0)))
     return out
+
+
+def _to_quote_end(content: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Indirect content that ends inside a quotation runs to the quotation's close: `said that "only
+    Cruz can beat Trump. Kasich can't."` is cut by the parser at the quote's first sentence end, but the
+    speaker said the whole quotation. (Paragraph clipping still applies afterwards.)"""
+    if not content:
+        return content
+    s, e = content[-1]
+    k = bisect_left(quotes, (e, e)) - 1  # the last quotation opening before the content's end
+    if k >= 0 and quotes[k][0] >= s and quotes[k][0] < e < quotes[k][1]:
+        return content[:-1] + [(s, quotes[k][1])]
+    return content
 
 
 def _clip_to_paragraph(text: str, item: Found) -> Found | None:
@@ -1105,7 +1378,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "2", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "3", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document
@@ -1114,3 +1387,46 @@ def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     attributions = find_attributions(ctx.parsed, document.id, document.outlet)
     yield from attributions
     yield from claims_for_document(ctx.parsed, document, attributions, ctx.records.get("timex", []))
+
+
+# ---------------------------------------------------------------------------------------------
+# Speakers as entities (after entity resolution)
+
+
+def speaker_entities(source: Any) -> dict[str, str]:
+    """attribution id -> id of the entity that speaks, once entities are resolved.
+
+    ``source`` has ``records(kind)`` (the workspace, or Parquet on Spark). The speaker is the entity
+    of a resolved mention inside the attribution's source span whose text ends like the speaker's
+    name ("The office of Deputy Minister for Energy Lena Varga" -> the mention "Lena Varga"), or any
+    such mention when none does; a pronoun or role speaker resolved to a name ("he" -> "Marek
+    Halloran") takes the entity with that name or alias among the document's entities."""
+    entity_of: dict[str, Any] = {}
+    for entity in source.records("entity"):
+        for mid in entity.mention_ids:
+            entity_of[mid] = entity
+    by_doc: dict[str, list[tuple[Any, Any]]] = {}
+    for mention in source.records("mention"):
+        entity = entity_of.get(mention.id)
+        if entity is not None:
+            by_doc.setdefault(mention.doc_id, []).append((mention, entity))
+    out: dict[str, str] = {}
+    for a in source.records("attribution"):
+        found = by_doc.get(a.doc_id, [])
+        key = _name_key(a.speaker_name)
+        if a.source is not None:
+            inside = [(m, e) for m, e in found if a.source.start <= m.start and m.end <= a.source.end]
+            named = [e for m, e in inside if key and _name_key(m.text).endswith(key)]
+            if named or (inside and a.speaker_kind in ("named", "outlet", "document")):
+                out[a.id] = (named or [e for _, e in inside])[-1].id
+                continue
+        if key:
+            for _, e in found:
+                if any(_name_key(n) == key or _name_key(n).endswith(" " + key) for n in (e.name, *e.aliases)):
+                    out[a.id] = e.id
+                    break
+    return out
+
+
+def _name_key(name: str | None) -> str:
+    return " ".join((name or "").lower().removeprefix("the ").replace("’", "'").split())
