@@ -94,3 +94,41 @@ def test_role_nominal_does_not_cross_a_line_break(run):
     nominals = [m.text for m in mentions if m.source == "role-nominal"]
     assert "Press Secretary of the President" in nominals
     assert not any("\n" in t for t in nominals)
+
+
+@pytest.mark.parametrize(("text", "name", "title"), [
+    # A title's complement glued to the name ("Energy Lena Varga") is cut at the name, when the surname is used alone.
+    ("Deputy Minister for Energy Lena Varga met the bidders. Varga said nothing.", "Lena Varga", "Deputy Minister for Energy"),
+    # A title set off by a comma before the name.
+    ("The mayor of Dunmore, Felix Ortega, said the town could not wait.", "Felix Ortega", "mayor of Dunmore"),
+    ("The office's director, Ruth Ambler, said the review had begun.", "Ruth Ambler", "director"),
+    # An apposition ending in a relative clause.
+    ("Ines Calloway, the opposition MP who chairs the committee, said the report raised questions.", "Ines Calloway", "opposition MP"),
+])
+def test_name_and_title_are_told_apart(run, text, name, title):
+    mentions, roles = run(text)
+    (person,) = [m for m in mentions if m.text == name]
+    assert person.type == "PERSON"
+    assert title in [r.title for r in roles if r.mention_id == person.id]
+    assert not any(m.type != "PERSON" and name in m.text for m in mentions)
+
+
+def test_title_complement_is_kept_when_the_document_never_uses_the_surname_alone(run):
+    mentions, _ = run("The report was sent to the head of Kestrel Grid Holdings on Monday.")
+    assert not any(m.type == "PERSON" and m.source != "role-nominal" for m in mentions)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Lena Varga speaks in Dunmore. Photograph: Tomas Reyes/Riverton Ledger", {("Tomas Reyes", "PERSON"), ("Riverton Ledger", "ORG")}),
+    ("Varga and Orlov met at the Hotel Aldermoor in Riverton on March 17.", {("Hotel Aldermoor", "FAC"), ("Riverton", "GPE")}),
+])
+def test_glued_names_are_split(run, text, expected):
+    mentions, _ = run(text)
+    found = {(m.text, m.type) for m in mentions}
+    assert expected <= found, found
+
+
+def test_occupation_glued_to_a_bare_surname_is_not_a_role(run):
+    mentions, roles = run("Lawyer Flynn declined to comment on the report.")
+    assert [m.text for m in mentions if m.type == "PERSON"] == ["Flynn"]
+    assert not roles

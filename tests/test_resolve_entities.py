@@ -122,3 +122,71 @@ def test_a_user_verdict_undoes_a_merge():
     left, right = docs["d1"][0][0].id, docs["d2"][0][0].id
     _, split = _resolve(docs, overrides=[{"left": left, "right": right, "verdict": "different"}])
     assert len(split) == 2
+
+
+def test_corpus_vote_types_a_name_from_all_its_mentions():
+    """NER's label on one mention is outvoted: a surname of a full name is the person; a word written after
+    "in" is a place; a lone PERSON tag on the first word of a company name is the company."""
+    docs = {
+        "d1": _doc("d1", "Lena Varga met Sergei Orlov of Kestrel Grid Holdings in Dunmore. Varga left.",
+                   [("Lena Varga", "PERSON"), ("Sergei Orlov", "PERSON"), ("Kestrel Grid Holdings", "ORG"), ("Dunmore", "PERSON"), ("Varga", "ORG")]),
+        "d2": _doc("d2", "Varga said Kestrel was wrong. Kestrel Grid Holdings declined. She was in Dunmore.",
+                   [("Varga", "ORG"), ("Kestrel", "PERSON"), ("Kestrel Grid Holdings", "ORG"), ("Dunmore", "PERSON")]),
+        "d3": _doc("d3", "Dunmore waits. Kestrel bids.", [("Dunmore", "GPE"), ("Kestrel", "PERSON")]),
+    }
+    _, entities = _resolve(docs)
+    (varga,) = _entity_of(entities, "Lena Varga")
+    assert varga.type == "PERSON" and len(varga.mention_ids) == 3
+    (kestrel,) = _entity_of(entities, "Kestrel")
+    assert (kestrel.name, kestrel.type, len(kestrel.mention_ids)) == ("Kestrel Grid Holdings", "ORG", 4)
+    (dunmore,) = _entity_of(entities, "Dunmore")
+    assert dunmore.type == "GPE" and len(dunmore.mention_ids) == 3
+
+
+def test_organisation_glued_to_a_known_person_is_split():
+    docs = {
+        "d1": _doc("d1", "Sergei Orlov runs Kestrel Grid Holdings. Orlov said so.",
+                   [("Sergei Orlov", "PERSON"), ("Kestrel Grid Holdings", "ORG"), ("Orlov", "PERSON")]),
+        "d2": _doc("d2", "Kestrel Grid Holdings spoke. The company Kestrel Grid Holdings Sergey Orlov denied it.",
+                   [("Kestrel Grid Holdings", "ORG"), ("Kestrel Grid Holdings Sergey Orlov", "ORG")]),
+    }
+    resolver, entities = _resolve(docs)
+    (orlov,) = _entity_of(entities, "Sergei Orlov")
+    assert {"Sergey Orlov", "Sergei Orlov"} <= {orlov.name, *orlov.aliases}
+    (kestrel,) = _entity_of(entities, "Kestrel Grid Holdings")
+    assert len(kestrel.mention_ids) == 3
+    assert {m.source for m in resolver.new_mentions} == {"split"}
+
+
+def test_sound_alike_surname_with_the_same_given_name_is_one_person():
+    docs = {
+        "d1": _doc("d1", "Anton Weiss ran the company. Weiss said so.", [("Anton Weiss", "PERSON"), ("Weiss", "PERSON")]),
+        "d2": _doc("d2", "He replaced Anton Vais in 2023.", [("Anton Vais", "PERSON")]),
+        "d3": _doc("d3", "Maria Vais spoke.", [("Maria Vais", "PERSON")]),
+    }
+    _, entities = _resolve(docs)
+    (weiss,) = _entity_of(entities, "Anton Weiss")
+    assert "Anton Vais" in weiss.aliases
+    assert _entity_of(entities, "Maria Vais")[0].id != weiss.id
+
+
+def test_lexicon_finds_honorific_and_lower_cased_surname():
+    docs = {
+        "d1": _doc("d1", "Sergei Orlov spoke. Orlov left.", [("Sergei Orlov", "PERSON"), ("Orlov", "PERSON")]),
+        "d2": _doc("d2", "Sergei Orlov came back.", [("Sergei Orlov", "PERSON")]),
+        "d3": _doc("d3", "She never met Mr Orlov. Before it orlov worked elsewhere.", []),
+    }
+    _, entities = _resolve(docs)
+    (orlov,) = _entity_of(entities, "Sergei Orlov")
+    assert {"Mr Orlov", "orlov"} <= set(orlov.aliases)
+
+
+def test_lone_given_name_joins_the_one_person_with_it():
+    docs = {
+        "d1": _doc("d1", "Kislyak met twice with Jeff Sissom.", [("Jeff Sissom", "PERSON")]),
+        "d2": _doc("d2", "the head of the justice Department Jeff and others", [("Jeff", "PERSON")]),
+        "d3": _doc("d3", "Jeffrey Gordon spoke.", [("Jeffrey Gordon", "PERSON")]),
+    }
+    _, entities = _resolve(docs)
+    (jeff,) = _entity_of(entities, "Jeff Sissom")
+    assert "Jeff" in jeff.aliases

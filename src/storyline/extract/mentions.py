@@ -4,7 +4,15 @@ Reads the spaCy parse (NER, tags, dependencies) and repairs what news text and m
 to it before anything is stored:
 - entity spans are trimmed to the name: leading "the", trailing possessive ("Donald Trump's" ->
   "Donald Trump"), quotes, line breaks ("Vladimir Putin\\n"), photo credits ("Ivan Sekretarev / AP");
-- titles glued to a name become roles ("Lawyer Flynn" -> mention "Flynn", role "Lawyer");
+- titles glued to a name become roles ("President Putin" -> mention "Putin", role "President"); an
+  occupation glued to a bare surname by machine translation ("Lawyer Flynn", from "Flynn's lawyer") is cut
+  off but is not the person's role;
+- a title's complement glued to the name after it ("Deputy Minister for Energy Lena Varga" tagged
+  "Energy Lena Varga") is cut at the name, when the document uses the surname on its own elsewhere;
+- a photo credit ("Tomas Reyes/Riverton Ledger") is split into the photographer and the outlet, and a
+  place glued after a building ("Hotel Aldermoor in Riverton") into the building and the place;
+- a name NER missed is found when an apposition or relative clause gives it a role ("Ines Calloway,
+  the opposition MP who ...");
 - a place glued after a person ("Kislyak Moscow") and a person glued after a place ("the US Sergey
   Kislyak", tagged ORG) are split, using the names this same document tags elsewhere;
 - mentions without a single capital letter are dropped here (NER on lower-case text is noise); the
@@ -21,13 +29,20 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from storyline.extract.roles import FoundRole, following_roles, premodifier_role, role_nominals
+from storyline.extract.roles import (
+    FoundRole,
+    following_roles,
+    is_role_head,
+    preceding_apposition,
+    premodifier_role,
+    role_nominals,
+)
 from storyline.ids import record_id
 from storyline.model import Mention, Role
 from storyline.resolve.names import HONORIFICS
 from storyline.stages import DocumentContext, document_stage
 
-MENTIONS_VERSION = "1"
+MENTIONS_VERSION = "2"
 
 # spaCy (OntoNotes) labels that name something a story is about. DATE, MONEY, CARDINAL ... are not.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
@@ -38,6 +53,15 @@ ORG_WORDS = frozenset(
     """department ministry committee council agency office party court government administration embassy
     house senate congress parliament commission university bank company corporation group service""".split()
 )
+# Occupations that machine translation glues before a bare surname from a possessive ("Flynn's lawyer
+# declined to comment" -> "Lawyer Flynn declined"): cut from the name, but not the person's role, since
+# the words usually describe someone else. Formal titles ("Senator Flynn", "President Putin") stay roles.
+OCCUPATIONS_NOT_TITLES = frozenset("lawyer attorney spokesman spokeswoman spokesperson agent officer".split())
+# Labels of names that may have a place glued after them by NER ("Hotel Aldermoor in Riverton").
+_PLACE_GLUE_LABELS = frozenset({"FAC", "ORG"})
+# A capitalised run of two or three words before a comma and an apposition or relative clause: a name
+# NER may have missed ("Ines Calloway, the opposition MP who ..."). Checked with the parse before use.
+_APPOSED_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s+(?:the|a|an|who|former)\s", re.UNICODE)
 _LEADING_DETS = ("the ", "The ", "THE ")
 _TRAILING_JUNK = " \t\r\n'\"’”“‘`,;:!?)(]["
 _KEEP_DOT = re.compile(r"(?:\b[A-Za-z]\.)+$|\b(?:Inc|Corp|Co|Ltd|Jr|Sr|St|Bros)\.$")
@@ -78,6 +102,46 @@ def _tokens(doc: Any, start: int, end: int) -> Any:
     return doc.char_span(start, end, alignment_mode="contract")
 
 
+def _title_complement(doc: Any, tokens: list[Any], surnames_here: set[str]) -> int:
+    """How many leading tokens of an entity belong to the title before it, or 0.
+
+    "Deputy Minister for Energy Lena Varga" is tagged "Energy Lena Varga": the entity follows "<role
+    head> for/of", so its first words complete the title ("Minister for Energy"). The name is its last two
+    words, and only when the document writes that surname on its own elsewhere ("Varga said") — the news
+    habit of full name first, surname after — so "head of Kestrel Grid Holdings" is never cut."""
+    if len(tokens) < 3:
+        return 0
+    first = tokens[0].i
+    if first < 2 or doc[first - 1].text.lower() not in ("for", "of"):
+        return 0
+    if not any(is_role_head(doc[j]) for j in range(max(0, first - 4), first - 1)):
+        return 0
+    given, last = tokens[-2], tokens[-1]
+    if not (given.text.istitle() and last.text.istitle() and given.text.isalpha() and last.text.isalpha()):
+        return 0
+    return len(tokens) - 2 if last.text in surnames_here else 0
+
+
+def _apposed_names(doc: Any, text: str, covered: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Capitalised names NER missed that an apposition or relative clause shows to be people.
+
+    A regex over the text finds the few candidates ("Ines Calloway, the ..."), so the cost is one scan of
+    the text, not a Python loop over tokens."""
+    out: list[tuple[int, int]] = []
+    for match in _APPOSED_NAME.finditer(text):
+        s, e = match.start(1), match.end(1)
+        if any(cs < e and s < ce for cs, ce in covered):
+            continue
+        span = _tokens(doc, s, e)
+        if span is None or len(span) < 2 or any(t.pos_ != "PROPN" or t.ent_type_ for t in span):
+            continue
+        if span[0].i > 0 and doc[span[0].i - 1].pos_ == "PROPN" and not doc[span[0].i - 1].is_space:
+            continue  # the end of a longer name, not a name on its own
+        if following_roles(doc, span.end) or re.match(r",\s+who\s", text[e : e + 8]):
+            out.append((s, e))
+    return out
+
+
 @document_stage("mentions", MENTIONS_VERSION, produces=("mention", "role"), needs_parse=True)
 def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
     """Name mentions, their roles/titles and role nominals of one parsed document."""
@@ -94,8 +158,11 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
         if e.label_ == "PERSON":
             person_words.add(e[-1].text)
     places = {t for t, c in labels_by_text.items() if c.most_common(1)[0][0] in ("GPE", "LOC")}
+    # Words this document names on their own (any label) or as a person's last word: surnames in use.
+    surnames_here = person_words | {t for t in labels_by_text if t.isalpha()}
 
     found: list[tuple[int, int, str, str]] = []  # start, end, label, source
+    no_title: set[int] = set()  # starts of names whose glued occupation is not their role ("Lawyer Flynn")
     roles: list[tuple[int, int, FoundRole]] = []  # (mention start, end, role)
     for ent in ents:
         label = ent.label_
@@ -105,6 +172,27 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
         if span is None or not len(span):
             continue
         tokens = list(span)
+        slash = text.find("/", start, end)
+        if slash != -1 and label in ("ORG", "PERSON"):
+            # A photo credit "Tomas Reyes/Riverton Ledger": the photographer, then the outlet.
+            before, after = _tokens(doc, start, slash), _tokens(doc, slash + 1, end)
+            if before is not None and after is not None and len(before) and len(after):
+                a_start, a_end, _ = _trim(text, after.start_char, after.end_char, "ORG")
+                if a_end > a_start:
+                    found.append((a_start, a_end, "ORG", "split"))
+                tokens, label, source = list(before), "PERSON" if len(before) >= 2 else label, "split"
+        if label in _PLACE_GLUE_LABELS and len(tokens) >= 3:
+            # "Hotel Aldermoor in Riverton": the building, then the place it is in.
+            cut = next((i for i, t in enumerate(tokens) if t.text == "in" and 0 < i < len(tokens) - 1), 0)
+            if cut and tokens[cut + 1].text[:1].isupper():
+                place = tokens[cut + 1 :]
+                p_start, p_end, _ = _trim(text, place[0].idx, place[-1].idx + len(place[-1].text), "GPE")
+                if p_end > p_start:
+                    found.append((p_start, p_end, "GPE", "split"))
+                tokens, source = tokens[:cut], "split"
+        complement = _title_complement(doc, tokens, surnames_here)
+        if complement:
+            tokens, label, source = tokens[complement:], "PERSON", "title"
         if label != "PERSON" and len(tokens) >= 3 and tokens[-1].text in person_words and tokens[-2].pos_ == "PROPN" and tokens[-2].text[:1].isupper():
             # "the US Sergey Kislyak" tagged ORG: the person at the end is a name this document knows.
             cut = len(tokens) - 2
@@ -125,7 +213,10 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
                 lead += 1
             if lead:
                 stripped = tokens[:lead]
-                if any(t.text.lower() in HONORIFICS for t in stripped):
+                occupation_only = len(tokens) - lead == 1 and all(t.text.lower() in OCCUPATIONS_NOT_TITLES for t in stripped)
+                if occupation_only:
+                    no_title.add(tokens[lead].idx)
+                elif any(t.text.lower() in HONORIFICS for t in stripped):
                     roles.append((tokens[lead].idx, tokens[-1].idx + len(tokens[-1].text), FoundRole(
                         " ".join(t.text for t in stripped), stripped[0].idx, stripped[-1].idx + len(stripped[-1].text), None)))
                 tokens = tokens[lead:]
@@ -137,6 +228,8 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
         if end <= start or not any(c.isupper() for c in text[start:end]) or not any(c.isalpha() for c in text[start:end]):
             continue
         found.append((start, end, label, "possessive" if poss else source))
+    for s, e in _apposed_names(doc, text, [(e.start_char, e.end_char) for e in ents]):
+        found.append((s, e, "PERSON", "apposition"))
 
     # Keep one mention per span (the first wins: NER order), no overlaps.
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
@@ -164,7 +257,9 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
         if span is None or not len(span):
             continue
         possessive = text.startswith(("'s", "’s"), e)
-        before = premodifier_role(doc, span.start, person_starts - {span.start}, cross_prepositions=not possessive)
+        before = None if s in no_title else premodifier_role(doc, span.start, person_starts - {span.start}, cross_prepositions=not possessive)
+        if before is None and s not in no_title:
+            before = preceding_apposition(doc, span.start, span.end)
         for found_role in [before, *following_roles(doc, span.end)]:
             if found_role is not None:
                 roles.append((s, e, found_role))

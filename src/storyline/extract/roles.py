@@ -31,7 +31,7 @@ ROLE_HEADS = frozenset(
     editor correspondent executive officer deputy representative aide assistant strategist
     son-in-law daughter-in-law oligarch politician actor actress singer rapper star coach manager
     captain sheriff official economist analyst consultant lobbyist investigator detective publicist
-    justice speaker treasurer commissioner administrator inspector""".split()
+    justice speaker treasurer commissioner administrator inspector mp lawmaker legislator""".split()
 )
 
 # Words that set the time of a role rather than being part of the title.
@@ -62,6 +62,11 @@ def _is_head(token: Any) -> bool:
     if low not in ROLE_HEADS and token.lemma_.lower() not in ROLE_HEADS:
         return False
     return token.tag_ not in ("NNS", "NNPS") or low in ROLE_HEADS
+
+
+def is_role_head(token: Any) -> bool:
+    """True when the token is a singular role head ("minister", "spokesperson"): a title ends or turns here."""
+    return _is_head(token)
 
 
 def _time_of(tokens: list[Any]) -> str | None:
@@ -104,6 +109,16 @@ def _title_from(tokens: list[Any]) -> FoundRole | None:
     return FoundRole(title=title, start=start, end=end, time=time)
 
 
+def preceding_apposition(doc: Any, start: int, end: int) -> FoundRole | None:
+    """The title set off by a comma before the name between tokens ``start`` and ``end``, when the name
+    is itself closed by a comma or the sentence end: "The mayor of Dunmore, Felix Ortega, said",
+    "The office's director, Ruth Ambler, said". A name in a list ("Varga, Orlov and ...") has no role
+    head before its comma, so it gets none."""
+    if start < 2 or doc[start - 1].text != "," or (end < len(doc) and doc[end].text not in (",", ".", ";")):
+        return None
+    return premodifier_role(doc, start - 1, set())
+
+
 def premodifier_role(doc: Any, start: int, person_token_starts: set[int], cross_prepositions: bool = True) -> FoundRole | None:
     """The title written directly before the name starting at token ``start`` ("Kremlin spokesman X").
 
@@ -135,6 +150,7 @@ _RELATIVE = re.compile(
     r"(?P<verb>was|is|had been|has been|became|becomes|served as|serves as)\s+",
     re.IGNORECASE,
 )
+_RELATIVE_PRONOUNS = frozenset({"who", "whose", "which", "that"})
 _LATER = re.compile(r"^\s*,?\s*and\s+(?:later|then|subsequently)\s+(?:became|was named|was appointed)\s+", re.IGNORECASE)
 
 
@@ -145,6 +161,8 @@ def _phrase_after(doc: Any, i: int, limit: int = MAX_TITLE_TOKENS) -> list[Any]:
         t = doc[i]
         if t.text in ",.;:()\"“”—–!?" or t.is_space or t.is_sent_start and out:
             break
+        if out and t.text.lower() in _RELATIVE_PRONOUNS:
+            break  # "the opposition MP who chairs ...": the noun phrase ends at the relative clause
         if t.pos_ in ("VERB", "AUX", "PRON", "SCONJ") or (t.pos_ == "ADP" and t.text.lower() not in _TITLE_ADP):
             return []
         out.append(t)
@@ -192,7 +210,7 @@ def following_roles(doc: Any, end: int) -> list[FoundRole]:
         role = _title_from(phrase)
         # The apposition must end the clause (", the Kremlin spokesman, said" / "... spokesman.").
         after = phrase[-1].i + 1
-        if role and (after >= len(doc) or doc[after].text in ",.;:)—–" or doc[after].is_space):
+        if role and (after >= len(doc) or doc[after].text in ",.;:)—–" or doc[after].is_space or doc[after].text.lower() in _RELATIVE_PRONOUNS):
             found.append(role)
     return found
 

@@ -38,6 +38,12 @@ _APOSTROPHES = "'’`´‘"
 _POSSESSIVE = re.compile(r"(?:['’`´]s|s['’`´])$", re.IGNORECASE)
 
 
+# The name functions below are pure and called once per mention *pair* by resolution, on a vocabulary
+# of names far smaller than the number of calls: memoised (bounded caches, so memory stays flat).
+_CACHE = 1 << 18
+
+
+@lru_cache(maxsize=_CACHE)
 def fold(text: str) -> str:
     """Lower-case ASCII folding: accents stripped, apostrophes and dots dropped, whitespace collapsed."""
     text = unicodedata.normalize("NFKD", text)
@@ -59,18 +65,24 @@ def strip_possessive(text: str) -> str:
 
 def name_parts(name: str) -> list[str]:
     """The folded tokens of a personal name without honorifics, suffixes and possessive."""
+    return list(_name_parts(name))
+
+
+@lru_cache(maxsize=_CACHE)
+def _name_parts(name: str) -> tuple[str, ...]:
     tokens = [t for t in fold(strip_possessive(name.strip())).replace("-", " - ").split() if t]
     tokens = [t for t in tokens if t != "-"]
     while len(tokens) > 1 and tokens[0] in HONORIFICS:
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1] in NAME_SUFFIXES:
         tokens = tokens[:-1]
-    return tokens
+    return tuple(tokens)
 
 
+@lru_cache(maxsize=_CACHE)
 def surname(name: str) -> str:
     """The folded surname (with particles: ``van gogh``); the only token for a one-word name."""
-    parts = name_parts(name)
+    parts = _name_parts(name)
     if not parts:
         return ""
     i = len(parts) - 1
@@ -81,7 +93,12 @@ def surname(name: str) -> str:
 
 def given_names(name: str) -> list[str]:
     """The folded given names (everything before the surname)."""
-    parts = name_parts(name)
+    return list(_given_names(name))
+
+
+@lru_cache(maxsize=_CACHE)
+def _given_names(name: str) -> tuple[str, ...]:
+    parts = _name_parts(name)
     last = surname(name).split()
     return parts[: len(parts) - len(last)]
 
@@ -158,6 +175,7 @@ SURNAME_MIN_SIMILARITY = 0.85
 SURNAME_TYPO_SIMILARITY = 0.95
 
 
+@lru_cache(maxsize=_CACHE)
 def surname_similarity(a: str, b: str) -> float:
     """Similarity of two folded surnames in [0, 1]: transliteration/typo variants >= SURNAME_MIN_SIMILARITY."""
     if a == b:
