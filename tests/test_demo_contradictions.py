@@ -21,8 +21,6 @@ GOLD = json.loads((DEMO.parent / "demo-gold.json").read_text(encoding="utf-8"))[
 MEETING = GOLD[0]
 # Gold denials storyline does not find yet, with why (xfail, not strict: they pass once fixed).
 NOT_YET = {
-    ("02-abn-news-2026-03-20.html", "Kestrel Grid Holdings"):
-        "entities: the company resolves to the entity 'Kestrel', not its full name 'Kestrel Grid Holdings'",
     ("07-feed-2026-04.jsonl:2", "Marek Halloran"):
         "propositions: an alibi ('She was in Dunmore, not in a hotel in Riverton') is not read as a denial of the meeting",
 }

@@ -212,6 +212,9 @@ def test_partial_quote_inside_reported_speech_stays_in_the_indirect_content(nlp)
         ("The newspaper reported that Flynn lied.", "that Flynn lied", None, "outlet"),
         ("The Kremlin believes the sanctions will be lifted.", "the sanctions will be lifted", "Kremlin", "named"),
         ("The talks had failed, said the existing four American officials.", "The talks had failed", None, "anonymous"),
+        # a perfect-tense cue after the content, as machine translation writes it
+        ("\u00abSuch meeting did not take place\u00bb, \u2014 has declared the press secretary of deputy minister Marek Halloran.",
+         "\u00abSuch meeting did not take place\u00bb", "Marek Halloran", "named"),
     ],
 )
 def test_indirect_speech(nlp, text, content, speaker, kind):

@@ -894,7 +894,10 @@ def _prep_cue(verb: Any) -> Found | None:
 def _inverted_clause(verb: Any) -> tuple[list[Any], list[Any]] | None:
     """`<content>, said the sources.` — a cue after a comma with its speaker after it: (source, content)."""
     doc = verb.doc
-    if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+    finite = verb.tag_ in ("VBD", "VBZ", "VBP") or (
+        verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.tag_ in ("VBD", "VBZ", "VBP") for c in verb.children)
+    )  # "..., — has declared the press secretary": a perfect tense is finite too
+    if not finite:
         return None  # ", saying ..." / ", adding ...": a participle takes its head's subject, not what follows
     k = verb.i - 1
     while k >= 0 and doc[k].dep_ in ("advmod", "aux", "neg") and doc[k].head.i == verb.i:
@@ -1378,7 +1381,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "3", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "4", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document
