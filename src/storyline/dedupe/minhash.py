@@ -180,9 +180,6 @@ def _exact_key(words: list[str]) -> int:
     return zlib.crc32(" ".join(words).encode("utf-8")) ^ (len(words) << 1)
 
 
-# The union-find's old name in this module: spark/events.py still imports it from here.
-
-
 def _bucket_pairs(keys: np.ndarray, members: np.ndarray, n: int) -> np.ndarray:
     """Every pair of members that share a key, as sorted unique int64 codes ``a * n + b`` (a < b).
 
