@@ -236,6 +236,11 @@ def test_indirect_speech(nlp, text, content, speaker, kind):
         ("The White House did not respond to requests for comment.", "declines"),
         ("The ministry refused to talk about the contacts.", "declines"),
         ("Peskov said the talks took place.", "asserts"),
+        # a negated quote denies an event or an existence, nothing else
+        ('"No such meeting took place," the spokesman said.', "denies"),
+        ('"The minister did not meet him," the spokesman said.', "denies"),
+        ('"We have not reached any conclusion," the investigator said.', "asserts"),
+        ('"The company has not published its accounts," the regulator said.', "asserts"),
     ],
 )
 def test_stance(nlp, text, stance):

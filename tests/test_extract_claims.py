@@ -105,3 +105,11 @@ def test_a_denial_with_an_auxiliary_cue_is_denied(nlp):
 def test_headline_run_into_the_first_paragraph_keeps_the_paragraphs_claim(nlp):
     text = "Minister cancels tender\n\nThe office of Minister Paul Demir on Friday cancelled the tender after Kestrel Grid Holdings withdrew its bid."
     assert any(c.predicate == "cancel" and c.holder == "The Paper" and c.text.startswith("The office") for c in claims(nlp, text))
+
+
+def test_an_event_reported_far_back_is_no_antecedent(nlp):
+    # the meeting named pages before is out of the anaphor's reach (ANTECEDENT_WINDOW_CHARS)
+    filler = " ".join("The weather in the capital was mild and the markets were calm that week." for _ in range(40))
+    text = f"The Times reported that Sergei Orlov met Michael Brown in London. {filler} The spokesman said the meeting never happened."
+    c = next(c for c in claims(nlp, text) if c.text.startswith("the meeting never happened"))
+    assert c.anaphoric and c.participants == ()

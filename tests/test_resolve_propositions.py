@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.model import Claim, Contradiction, Document, Proposition, PublishedDate
+from storyline.model import Claim, Contradiction, Document, Proposition, PublishedDate, Story
 from storyline.resolve.propositions import group_claims, resolve_propositions, side
 from storyline.settings import Settings
 
@@ -42,9 +42,12 @@ FLYNN = [
 ]
 
 
-def run(claims, docs=None):
+def run(claims, docs=None, stories=None):
+    """The stage's output; by default the documents are one story, as the stories stage would make them."""
     docs = docs or [doc("d1", "2017-02-13"), doc("d2", "2017-02-10"), doc("d3")]
-    out = list(resolve_propositions(Source(docs, {"claim": claims}), Settings()))
+    if stories is None:
+        stories = [Story(id="s-one", label="", doc_ids=tuple(d.id for d in docs))]
+    out = list(resolve_propositions(Source(docs, {"claim": claims, "story": stories}), Settings()))
     return [r for r in out if isinstance(r, Proposition)], [r for r in out if isinstance(r, Contradiction)]
 
 
@@ -147,3 +150,29 @@ def test_a_claim_naming_nobody_cannot_bridge_two_propositions():
     props, contras = run([*FLYNN[:2], bridge, senate])
     assert all(not ({"s1", "c1"} <= set(p.claim_ids)) for p in props)
     assert all("s1" not in x.asserting_claim_ids for x in contras)
+
+
+def test_an_anaphor_joins_only_a_proposition_of_its_own_story():
+    # two unrelated stories, each with a meeting reported twice; a bare denial in the second story
+    tender = [
+        claim("t1", "d1", "Varga met Orlov at a hotel to discuss the tender", "meet", participants=("Lena Varga", "Sergei Orlov")),
+        claim("t2", "d2", "Varga and Orlov met at the hotel", "meet", participants=("Varga", "Orlov")),
+        claim("t3", "d5", "Varga met Orlov again", "meet", participants=("Varga", "Orlov")),
+    ]
+    harbour = [
+        claim("h1", "d3", "Demir met Weiss at the harbour", "meet", participants=("Paul Demir", "Anton Weiss")),
+        claim("h2", "d4", "Demir and Weiss met at the harbour office", "meet", participants=("Demir", "Weiss")),
+    ]
+    bare = anaphor("a1", "d4", "No such meeting took place", "meet", polarity="negative", stance="denies", holder="Port authority")
+    # borrowed participants sharing only a surname with the other story's meeting
+    borrowed = anaphor("a2", "d4", "That meeting never happened", "meet", polarity="negative", holder="Port authority",
+                       participants=("Orlov",))
+    docs = [doc(f"d{i}") for i in range(1, 6)]
+    stories = [Story(id="s-tender", label="", doc_ids=("d1", "d2", "d5")), Story(id="s-harbour", label="", doc_ids=("d3", "d4"))]
+    props, _ = run([*tender, *harbour, bare, borrowed], docs=docs, stories=stories)
+    of = {c: p for p in props for c in p.claim_ids}
+    # the corpus's most reported meeting is the tender story's; the bare denial stays in its own story
+    assert "a1" in of and {"h1", "h2"} <= set(of["a1"].claim_ids) and "t1" not in of["a1"].claim_ids
+    # no meeting of its story names Orlov: the borrowed-surname anaphor is left unattached
+    assert "a2" not in of or "t1" not in of["a2"].claim_ids
+    assert all(not ({"t1", "a2"} <= set(p.claim_ids)) for p in props)

@@ -740,12 +740,32 @@ def _stance(verb: Any, content_root: Any) -> str:
 def _content_stance(root: Any) -> str:
     """The stance a clause takes by itself: it denies that something happened or exists ("no such
     meeting took place", "he has never met", "there have not been any talks", "had no contact"), it
-    confirms by standing by something ("it stood by its reporting"), or it asserts. A negated modal
-    ("cannot afford", "will not lose") is a claim about what is possible, asserted, not a denial."""
-    if root.lemma_.lower() == "stand" and any(c.lower_ == "by" for c in root.children):
+    confirms by standing by something ("it stood by its reporting"), or it asserts. Only an event or an
+    existence can be denied: a negated clause about anything else ("We have not reached any
+    conclusion"), a negated modal ("cannot afford", "will not lose") or a negated event over a stretch
+    of time ("had not spoken to him for a year", a state, not a rebuttal) is asserted; the claim keeps
+    its negative polarity either way."""
+    from storyline.extract.claims import EVENT_NOUNS
+    from storyline.extract.events import NOUN_TRIGGERS, VERB_TRIGGERS
+
+    lemma = root.lemma_.lower()
+    if lemma == "stand" and any(c.lower_ == "by" for c in root.children):
         return "denies" if _negated(root) else "confirms"
+
+    def names_event(tok: Any) -> bool:
+        word = tok.lemma_.lower()
+        return word in EVENT_NOUNS or NOUN_TRIGGERS.get(word, "statement") != "statement"
+
+    # the event the clause is about: its verb ("did not meet"), or the noun a light or existence verb
+    # carries ("no meeting took place", "it never happened", "had no contact", "there were no talks")
+    about_event = VERB_TRIGGERS.get(lemma, "statement") != "statement" or lemma in ("happen", "occur", "exist")
+    args = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")]
+    about_event = about_event or any(names_event(a) for a in args)
     modal = any(c.dep_ == "aux" and c.tag_ == "MD" for c in root.children)
-    if _negated(root) and not modal:
+    # "for more than a year", "since 2019": the negation covers a period, not one reported event
+    over_time = any(c.dep_ == "prep" and c.lower_ in ("for", "since") and any(t.ent_type_ == "DATE" for t in c.subtree)
+                    for c in root.children)
+    if _negated(root) and not modal and about_event and not over_time:
         return "denies"
     for arg in root.children:
         # "No such meeting took place": the subject is denied to exist (an object with "no" is too
@@ -1381,7 +1401,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "4", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "5", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document

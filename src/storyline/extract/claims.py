@@ -22,6 +22,7 @@ most reported event of that kind.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -56,6 +57,10 @@ EVENT_OBJECT_VERBS = frozenset("have hold".split())
 ANAPHORIC_DETERMINERS = frozenset("such the this that these those any".split())
 # Possessive pronouns -> the entity label they stand for ("its chief executive" -> an organisation).
 POSSESSIVE_LABELS = {"its": "ORG", "his": "PERSON", "her": "PERSON"}
+# An anaphoric event noun ("No such meeting took place") looks this many characters back for the report
+# it points to: a reporter writes "the meeting" for one told a few sentences before (the seed and demo
+# antecedents were all within ~600 characters), and a bounded window keeps long documents linear.
+ANTECEDENT_WINDOW_CHARS = 2000
 
 
 def _text(doc: Any, tokens: list[Any]) -> str:
@@ -140,15 +145,19 @@ def _anaphoric(noun: Any) -> bool:
 
 def _antecedent_participants(doc: Any, noun: Any) -> tuple[str, ...]:
     """Participants of the event an anaphoric event noun points back to: the nearest earlier report, in
-    the same document, of the same kind of event (a verb or a noun of the same class) that names
-    someone — naming two or more preferred, since a meeting or a talk is between two parties."""
+    the same document and at most ANTECEDENT_WINDOW_CHARS before, of the same kind of event (a verb or a
+    noun of the same class) that names someone — naming two or more preferred, since a meeting or a talk
+    is between two parties."""
     from storyline.resolve.propositions import predicate_class
 
     wanted = predicate_class(EVENT_NOUNS.get(noun.lemma_.lower(), noun.lemma_.lower()))
     if not wanted:
         return ()
+    horizon = noun.idx - ANTECEDENT_WINDOW_CHARS
     fallback: tuple[str, ...] = ()
     for tok in reversed(doc[: noun.i]):
+        if tok.idx < horizon:
+            break
         if tok.pos_ == "VERB":
             kind = predicate_class(tok.lemma_.lower())
         elif tok.pos_ == "NOUN" and tok.lemma_.lower() in EVENT_NOUNS and not _anaphoric(tok):
@@ -165,26 +174,65 @@ def _antecedent_participants(doc: Any, noun: Any) -> tuple[str, ...]:
     return fallback
 
 
+class _EntityIndex:
+    """A document's named entities by position, so that "the entities inside this clause" and "the last
+    person named before here" cost a binary search, not a pass over every entity of the document."""
+
+    __slots__ = ("doc", "starts", "ents", "ends_of", "texts_of")
+
+    def __init__(self, doc: Any) -> None:
+        self.doc = doc
+        # spaCy's entities do not overlap and come sorted by position, so their ends are sorted too
+        self.ents = [(e.start_char, e.end_char, e.label_, e.text) for e in doc.ents]
+        self.starts = [e[0] for e in self.ents]
+        self.ends_of: dict[str, list[int]] = {}
+        self.texts_of: dict[str, list[str]] = {}
+        for _s, e, label, text in self.ents:
+            self.ends_of.setdefault(label, []).append(e)
+            self.texts_of.setdefault(label, []).append(text)
+
+    def within(self, start: int, end: int, labels: tuple[str, ...]) -> list[str]:
+        """Texts of the entities with one of ``labels`` lying wholly inside [start, end)."""
+        out = []
+        for i in range(bisect_left(self.starts, start), len(self.ents)):
+            s, e, label, text = self.ents[i]
+            if s >= end:
+                break
+            if e <= end and label in labels:
+                out.append(text)
+        return out
+
+    def last_before(self, pos: int, label: str) -> str | None:
+        """The text of the last entity with ``label`` ending at or before ``pos``."""
+        ends = self.ends_of.get(label)
+        if not ends:
+            return None
+        i = bisect_right(ends, pos) - 1
+        return self.texts_of[label][i] if i >= 0 else None
+
+
+# The index of the document being read (one at a time: claims are extracted document by document).
+_current_index: list[_EntityIndex] = []
+
+
+def _entity_index(doc: Any) -> _EntityIndex:
+    if not _current_index or _current_index[0].doc is not doc:
+        _current_index[:] = [_EntityIndex(doc)]
+    return _current_index[0]
+
+
 def _participants(doc: Any, start: int, end: int, root: Any) -> tuple[str, ...]:
-    names: list[str] = []
-    for ent in doc.ents:
-        if ent.start_char >= start and ent.end_char <= end and ent.label_ in PARTICIPANT_LABELS:
-            names.append(ent.text)
+    index = _entity_index(doc)
+    names: list[str] = index.within(start, end, PARTICIPANT_LABELS)
     subj = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
     if subj is not None and subj.lower_ in ("he", "she"):
-        person = None
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.end_char <= subj.idx:
-                person = ent.text
+        person = index.last_before(subj.idx, "PERSON")
         if person:
             names.append(person)
     # "its chief executive had no contact ...": the subject belongs to the organisation named before
     poss = next((c for c in subj.children if c.dep_ == "poss" and c.lower_ in POSSESSIVE_LABELS), None) if subj is not None else None
     if poss is not None:
-        owner = None
-        for ent in doc.ents:
-            if ent.label_ == POSSESSIVE_LABELS[poss.lower_] and ent.end_char <= poss.idx:
-                owner = ent.text
+        owner = index.last_before(poss.idx, POSSESSIVE_LABELS[poss.lower_])
         if owner:
             names.append(owner)
     seen: list[str] = []

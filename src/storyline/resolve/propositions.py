@@ -12,6 +12,9 @@ entity stages have run — entities) and groups claims that say the same thing i
 - **stance toward the proposition**: a claim is *for* it when positive and not reported as denied,
   *against* it when negated ("had not discussed", "was not raised") or explicitly denied ("denied
   that ..."); hedged claims (possible) and refusals to comment take no side;
+- **scope**: a claim that points back to an event ("No such meeting took place") joins only a
+  proposition reported in its own story — the same document, a copy of it, or a document the
+  ``cluster_stories`` stage put in the same story — never one from an unrelated story;
 - **contradiction**: a proposition with a *for* claim and an *against* claim that name the same
   participants, from different holders (or from one holder in two documents).
 """
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +32,7 @@ from storyline.ids import record_id
 from storyline.model import Claim, Contradiction, Proposition
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
+from storyline.story.clusters import ALL_STORIES_ID
 
 # Predicates that say the same thing about communication between participants.
 PREDICATE_CLASSES: dict[str, str] = {
@@ -187,8 +191,12 @@ def _windowed_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
             yield a, b
 
 
-def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
+def _group_frames(frames: list[_Frame], story_of: Mapping[str, str] | None = None) -> list[list[_Frame]]:
     """Groups of frames that state the same proposition (see group_claims)."""
+    def story(f: _Frame) -> str:
+        # no story map: the caller says the claims are one story
+        return "" if story_of is None else story_of.get(f.claim.doc_id, f.claim.doc_id)
+
     union: DisjointSets[str] = DisjointSets()
     ids = [f.claim.id for f in frames]
     named = [i for i, f in enumerate(frames) if f.parts and not f.claim.anaphoric]
@@ -236,23 +244,26 @@ def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
                 attached.update((i, nearest))
 
     # 3. claims that name their event by reference ("No such meeting took place") and denials of a broader
-    #    event ("had no contact with") join the most reported proposition among those they fit
+    #    event ("had no contact with") join the most reported proposition among those they fit, of
+    #    their own story only: in a workspace of many stories the corpus's most reported meeting is
+    #    another story's meeting
     docs_of: dict[str, set[str]] = defaultdict(set)
     for i in named:
         docs_of[union.find(ids[i])].add(frames[i].claim.doc_id)
-    salient: dict[str, str] = {}
+    salient: dict[tuple[str, str], str] = {}
     for i in named:
         root = union.find(ids[i])
-        best_root = salient.get(frames[i].cls)
+        key = (story(frames[i]), frames[i].cls)
+        best_root = salient.get(key)
         if best_root is None or (len(docs_of[root]), best_root) > (len(docs_of[best_root]), root):
-            salient[frames[i].cls] = root
+            salient[key] = root
     for i, f in enumerate(frames):
         broader = f.side == "against" and f.cls in DENIAL_ENTAILS and i not in in_group
         if not f.claim.anaphoric and not broader:
             continue
         classes = (f.cls, *DENIAL_ENTAILS.get(f.cls, ())) if f.side == "against" else (f.cls,)
         if not f.parts:
-            target = next((salient[c] for c in classes if c in salient), None)
+            target = next((salient[(story(f), c)] for c in classes if (story(f), c) in salient), None)
             if target is not None:
                 union.union(ids[i], target)
             continue
@@ -261,6 +272,8 @@ def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
             for k in f.parts:
                 for j in by_part.get((cls, k), ())[:MAX_OPPONENTS]:
                     g = frames[j]
+                    if story(g) != story(f):
+                        continue  # a shared surname in another story is another person's event
                     overlap = len(f.parts & g.parts)
                     if f.claim.anaphoric:
                         # participants borrowed from the document's earlier report are often partial
@@ -284,14 +297,30 @@ def _group_frames(frames: list[_Frame]) -> list[list[_Frame]]:
     return [sorted(g, key=lambda f: (f.claim.doc_id, f.claim.start)) for g in groups.values() if len(g) > 1]
 
 
-def group_claims(claims: list[Claim]) -> list[list[Claim]]:
+def group_claims(claims: list[Claim], story_of: Mapping[str, str] | None = None) -> list[list[Claim]]:
     """Groups of claims that state the same proposition.
 
     Claims naming participants are blocked by (predicate class, participant) and matched pairwise;
     claims naming nobody join the single claim they share most keywords with; anaphoric claims and
     denials of a broader event join the best-fitting (then the most reported) proposition. Every step
-    compares a bounded number of claims per claim."""
-    return [[f.claim for f in g] for g in _group_frames(_frames(claims))]
+    compares a bounded number of claims per claim. ``story_of`` maps a document to its story (see
+    story_scopes); anaphoric claims join only propositions of their story. Without it the claims are
+    taken to be one story."""
+    return [[f.claim for f in g] for g in _group_frames(_frames(claims), story_of)]
+
+
+def story_scopes(source: RecordSource) -> dict[str, str]:
+    """document id -> a key shared by the documents of one story: those the stories stage put in one
+    story, and copies of one report (duplicate groups). A document in neither is a story of its own."""
+    union: DisjointSets[str] = DisjointSets()
+    for story in source.records("story"):
+        if story.id != ALL_STORIES_ID:
+            for d in story.doc_ids[1:]:
+                union.union(story.doc_ids[0], d)
+    for group in source.records("duplicate_group"):
+        for d in group.doc_ids:
+            union.union(group.origin_doc_id, d)
+    return union.representatives()
 
 
 def _holder(claim: Claim, speakers: dict[str, str], outlets: dict[str, str | None]) -> str:
@@ -348,7 +377,8 @@ def claim_holders(source: RecordSource, claims: list[Claim]) -> dict[str, str]:
     return {c.id: _holder(c, speakers, outlets) for c in claims}
 
 
-@corpus_stage("resolve.propositions", "2", produces=("proposition", "contradiction"), requires=("claim", "entity"))
+# requires "story": anaphoric claims are scoped to their story (story_scopes)
+@corpus_stage("resolve.propositions", "3", produces=("proposition", "contradiction"), requires=("claim", "entity", "story"))
 def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[Any]:
     """Corpus stage: propositions across documents (who asserts, who denies, first reported) and contradictions."""
     published: dict[str, str | None] = {}
@@ -358,7 +388,7 @@ def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[A
         outlets[doc.id] = doc.outlet
     claims = [c for c in source.records("claim") if c.predicate]
     speakers = _speaker_entities(source)
-    for frames in _group_frames(_frames(claims)):
+    for frames in _group_frames(_frames(claims), story_scopes(source)):
         group = [f.claim for f in frames]
         docs = {c.doc_id for c in group}
         holders = {c.id: _holder(c, speakers, outlets) for c in group}
