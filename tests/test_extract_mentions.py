@@ -120,7 +120,8 @@ def test_title_complement_is_kept_when_the_document_never_uses_the_surname_alone
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Lena Varga speaks in Dunmore. Photograph: Tomas Reyes/Riverton Ledger", {("Tomas Reyes", "PERSON"), ("Riverton Ledger", "ORG")}),
-    ("Varga and Orlov met at the Hotel Aldermoor in Riverton on March 17.", {("Hotel Aldermoor", "FAC"), ("Riverton", "GPE")}),
+    ("Varga and Orlov met at the Hotel Aldermoor in Riverton on March 17. The mayor of Riverton said nothing.",
+     {("Hotel Aldermoor", "FAC"), ("Riverton", "GPE")}),
 ])
 def test_glued_names_are_split(run, text, expected):
     mentions, _ = run(text)
@@ -132,3 +133,14 @@ def test_occupation_glued_to_a_bare_surname_is_not_a_role(run):
     mentions, roles = run("Lawyer Flynn declined to comment on the report.")
     assert [m.text for m in mentions if m.type == "PERSON"] == ["Flynn"]
     assert not roles
+
+
+@pytest.mark.parametrize("text", [
+    "A spokesman for the Society of Women in Film said it would act.",  # no building, no place named
+    "The Museum of Women in Film said on Monday.",  # a building noun, but "Film" is no place of the document
+])
+def test_organisation_with_in_is_not_split(run, text):
+    """An organisation whose name holds "in" is one name, not a name plus a place."""
+    mentions, _ = run(text)
+    orgs = [m.text for m in mentions if m.type not in ("GPE", "LOC")]
+    assert any(" in " in t for t in orgs), [(m.text, m.type) for m in mentions]

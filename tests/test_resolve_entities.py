@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from storyline.ids import record_id
 from storyline.model import Mention, Role
 from storyline.resolve.entities import Resolver
@@ -159,15 +161,32 @@ def test_organisation_glued_to_a_known_person_is_split():
 
 
 def test_sound_alike_surname_with_the_same_given_name_is_one_person():
+    """The same given name and a surname spelled by sound join when the two share context (here: Orlov, Kestrel)."""
     docs = {
-        "d1": _doc("d1", "Anton Weiss ran the company. Weiss said so.", [("Anton Weiss", "PERSON"), ("Weiss", "PERSON")]),
-        "d2": _doc("d2", "He replaced Anton Vais in 2023.", [("Anton Vais", "PERSON")]),
+        "d1": _doc("d1", "Anton Weiss ran Kestrel before Sergei Orlov. Weiss said so.",
+                   [("Anton Weiss", "PERSON"), ("Kestrel", "ORG"), ("Sergei Orlov", "PERSON"), ("Weiss", "PERSON")]),
+        "d2": _doc("d2", "Sergei Orlov heads Kestrel; he replaced Anton Vais in 2023.",
+                   [("Sergei Orlov", "PERSON"), ("Kestrel", "ORG"), ("Anton Vais", "PERSON")]),
         "d3": _doc("d3", "Maria Vais spoke.", [("Maria Vais", "PERSON")]),
     }
     _, entities = _resolve(docs)
     (weiss,) = _entity_of(entities, "Anton Weiss")
     assert "Anton Vais" in weiss.aliases
     assert _entity_of(entities, "Maria Vais")[0].id != weiss.id
+
+
+@pytest.mark.parametrize(("left", "right"), [
+    ("Michael Martin", "Michael Morton"), ("Sarah Baker", "Sarah Booker"), ("David Stone", "David Stein"),
+    ("Roger Moore", "Roger Mayer"), ("James Kerr", "James Carr"),
+])
+def test_same_given_name_and_a_similar_surname_alone_do_not_merge(left, right):
+    """Surnames sharing a skeleton are often different families: without shared context or role they stay apart."""
+    docs = {
+        "d1": _doc("d1", f"{left} opened the bakery.", [(left, "PERSON")]),
+        "d2": _doc("d2", f"{right} won the race.", [(right, "PERSON")]),
+    }
+    _, entities = _resolve(docs)
+    assert sorted(e.name for e in entities) == sorted([left, right])
 
 
 def test_lexicon_finds_honorific_and_lower_cased_surname():
@@ -181,12 +200,31 @@ def test_lexicon_finds_honorific_and_lower_cased_surname():
     assert {"Mr Orlov", "orlov"} <= set(orlov.aliases)
 
 
-def test_lone_given_name_joins_the_one_person_with_it():
+@pytest.mark.parametrize(("given_doc", "joins"), [
+    ("Kislyak met the head of the justice Department Jeff and others", True),  # shares context (Kislyak)
+    ("The coach praised Jeff after the match", False),  # nothing ties this Jeff to Jeff Sissom
+])
+def test_lone_given_name_joins_the_one_person_with_it_only_when_tied(given_doc, joins):
     docs = {
-        "d1": _doc("d1", "Kislyak met twice with Jeff Sissom.", [("Jeff Sissom", "PERSON")]),
-        "d2": _doc("d2", "the head of the justice Department Jeff and others", [("Jeff", "PERSON")]),
+        "d1": _doc("d1", "Kislyak met twice with Jeff Sissom.", [("Kislyak", "PERSON"), ("Jeff Sissom", "PERSON")]),
+        "d2": _doc("d2", given_doc, [("Kislyak", "PERSON")] * given_doc.startswith("Kislyak") + [("Jeff", "PERSON")]),
         "d3": _doc("d3", "Jeffrey Gordon spoke.", [("Jeffrey Gordon", "PERSON")]),
     }
     _, entities = _resolve(docs)
     (jeff,) = _entity_of(entities, "Jeff Sissom")
-    assert "Jeff" in jeff.aliases
+    assert ("Jeff" in jeff.aliases) is joins
+
+
+@pytest.mark.parametrize(("short_doc", "joins"), [
+    ("Apple Music grew. Apple said so.", True),  # the full name and the short form in one document
+    ("Apple said so.", False),  # a bare name elsewhere may be another organisation
+])
+def test_organisation_short_form_joins_only_a_name_written_with_it(short_doc, joins):
+    names = [("Apple Music", "ORG")] * short_doc.startswith("Apple Music") + [("Apple", "ORG")]
+    docs = {
+        "d1": _doc("d1", "Apple Music launched. Apple Music rose.", [("Apple Music", "ORG"), ("Apple Music", "ORG")]),
+        "d2": _doc("d2", short_doc, names),
+    }
+    _, entities = _resolve(docs)
+    (music,) = _entity_of(entities, "Apple Music")
+    assert ("Apple" in music.aliases) is joins

@@ -10,7 +10,8 @@ to it before anything is stored:
 - a title's complement glued to the name after it ("Deputy Minister for Energy Lena Varga" tagged
   "Energy Lena Varga") is cut at the name, when the document uses the surname on its own elsewhere;
 - a photo credit ("Tomas Reyes/Riverton Ledger") is split into the photographer and the outlet, and a
-  place glued after a building ("Hotel Aldermoor in Riverton") into the building and the place;
+  place glued after a building ("Hotel Aldermoor in Riverton") into the building and the place, when
+  the document names that place elsewhere;
 - a name NER missed is found when an apposition or relative clause gives it a role ("Ines Calloway,
   the opposition MP who ...");
 - a place glued after a person ("Kislyak Moscow") and a person glued after a place ("the US Sergey
@@ -42,7 +43,7 @@ from storyline.model import Mention, Role
 from storyline.resolve.names import HONORIFICS
 from storyline.stages import DocumentContext, document_stage
 
-MENTIONS_VERSION = "2"
+MENTIONS_VERSION = "3"
 
 # spaCy (OntoNotes) labels that name something a story is about. DATE, MONEY, CARDINAL ... are not.
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
@@ -59,6 +60,13 @@ ORG_WORDS = frozenset(
 OCCUPATIONS_NOT_TITLES = frozenset("lawyer attorney spokesman spokeswoman spokesperson agent officer".split())
 # Labels of names that may have a place glued after them by NER ("Hotel Aldermoor in Riverton").
 _PLACE_GLUE_LABELS = frozenset({"FAC", "ORG"})
+# Nouns of buildings and sites: an ORG holding one before "in" is a building with its place glued on
+# ("Aldermoor Hotel in Riverton"); other ORGs with "in" keep it ("Women in Film").
+BUILDING_NOUNS = frozenset(
+    """hotel museum hospital embassy consulate airport station stadium arena theatre theater church cathedral
+    mosque temple palace castle prison school college library gallery centre center hall tower mall
+    restaurant cafe bar club park bridge port harbour harbor building plant factory""".split()
+)
 # A capitalised run of two or three words before a comma and an apposition or relative clause: a name
 # NER may have missed ("Ines Calloway, the opposition MP who ..."). Checked with the parse before use.
 _APPOSED_NAME = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?),\s+(?:the|a|an|who|former)\s", re.UNICODE)
@@ -183,8 +191,15 @@ def extract_mentions(ctx: DocumentContext) -> Iterator[Mention | Role]:
                 tokens, label, source = list(before), "PERSON" if len(before) >= 2 else label, "split"
         if label in _PLACE_GLUE_LABELS and len(tokens) >= 3:
             # "Hotel Aldermoor in Riverton": the building, then the place it is in.
+            # Only a building (FAC, or a building noun in the name) and a tail this document names as a
+            # place: "Citizens for Responsibility and Ethics in Washington" is one organisation.
             cut = next((i for i, t in enumerate(tokens) if t.text == "in" and 0 < i < len(tokens) - 1), 0)
-            if cut and tokens[cut + 1].text[:1].isupper():
+            building = label == "FAC" or any(t.text.lower() in BUILDING_NOUNS for t in tokens[:cut])
+            tail = text[tokens[cut + 1].idx : tokens[-1].idx + len(tokens[-1].text)] if cut else ""
+            # spaCy sm often tags an unfamiliar town PERSON on its own ("Riverton"): after a FAC's "in" the
+            # tail needs only to be named elsewhere in the document; an ORG's tail must be a place there.
+            named_place = tail in places or (label == "FAC" and tail in labels_by_text)
+            if cut and building and tokens[cut + 1].text[:1].isupper() and named_place:
                 place = tokens[cut + 1 :]
                 p_start, p_end, _ = _trim(text, place[0].idx, place[-1].idx + len(place[-1].text), "GPE")
                 if p_end > p_start:

@@ -45,7 +45,7 @@ from functools import lru_cache
 from typing import Any
 
 from storyline.ids import record_id
-from storyline.model import Entity, Judgement, Mention, Role
+from storyline.model import DuplicateGroup, Entity, Judgement, Mention, Role
 from storyline.resolve.names import (
     fold,
     given_compatible,
@@ -56,11 +56,12 @@ from storyline.resolve.names import (
     same_surname,
     skeleton,
     surname,
+    token_similarity,
 )
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
 
-RESOLVE_VERSION = "2"
+RESOLVE_VERSION = "3"
 
 PERSON = "PERSON"
 # Entity types that may be merged with each other (NER confuses them; the referent is the same).
@@ -128,6 +129,14 @@ _GENERIC_ORG_WORDS = frozenset(
 SCORE_SOUND_ALIKE = 0.8
 SCORE_GIVEN_NAME_ONLY = 0.6
 SCORE_SHORT_FORM = 0.85
+# Two full names with the same given name whose surnames share a skeleton but are not one spelling
+# ("Anton Weiss" / "Anton Vais") are one person only when the surnames are at least this alike
+# (Jaro-Winkler; weiss/vais 0.63) AND something else ties them: shared context (>= CONTEXT_MARGIN) or a
+# shared role. Ordinary surname pairs share skeletons and score as high or higher (martin/morton 0.80,
+# baker/booker 0.84, kerr/carr 0.67), so the similarity floor only drops the wildest pairs; the
+# corroboration is what keeps "Michael Martin" and "Michael Morton" apart. Not calibrated on data (no
+# dev set holds such pairs); chosen to keep the demo's transliteration case.
+SOUND_ALIKE_MIN_SIMILARITY = 0.6
 
 
 @dataclass
@@ -243,7 +252,8 @@ def _weak_word(text: str) -> bool:
 class Resolver:
     """Cross-document entity resolution over mentions (pure: lists in, records out)."""
 
-    def __init__(self, mentions: Iterable[Mention], roles: Iterable[Role] = (), overrides: Iterable[dict[str, Any]] = ()) -> None:
+    def __init__(self, mentions: Iterable[Mention], roles: Iterable[Role] = (), overrides: Iterable[dict[str, Any]] = (),
+                 duplicates: Iterable[DuplicateGroup] = ()) -> None:
         self.mentions: dict[str, Mention] = {}
         for m in mentions:
             self.mentions[m.id] = m
@@ -259,6 +269,12 @@ class Resolver:
                 if keyed:
                     self.part.roles[mid] = keyed
         self.overrides = list(overrides)
+        # doc id -> the documents of its duplicate group (copies of one report count as one document's text).
+        self.copies: dict[str, set[str]] = {}
+        for g in duplicates:
+            members = set(g.doc_ids) | {g.origin_doc_id}
+            for d in members:
+                self.copies.setdefault(d, set()).update(members)
         for o in self.overrides:
             if o.get("verdict") == "different":
                 self.part.forbidden.add(frozenset((o["left"], o["right"])))
@@ -508,7 +524,7 @@ class Resolver:
                 for initial in sorted({g[0][:1] for g in info[r]["givens"] if g}):
                     group = by_initial[initial]
                     for other in group[:MAX_COMPARED]:
-                        self._compare_full_names(info[other], info[r])
+                        self._compare_full_names(info[other], info[r], context)
                     group.append(r)
             # Surname-only clusters: attach to the one full-name cluster of the block (or the clearly best by context).
             fulls_by_surname: dict[str, list[str]] = defaultdict(list)
@@ -549,17 +565,25 @@ class Resolver:
                     self.part.judgements.append(Judgement(rep.id, info[best]["rep"].id if best in info else best, "unsure", round(best_score, 3),
                                                           f"surname {rep.text!r} fits {len(scored)} people; left apart"))
 
-    def _compare_full_names(self, ia: dict[str, Any], ib: dict[str, Any]) -> None:
+    def _compare_full_names(self, ia: dict[str, Any], ib: dict[str, Any], context: dict[str, set[str]]) -> None:
         """Two full-name clusters of one block: same person (union), different (judgement) or no verdict."""
         ra, rb = ia["rep"], ib["rep"]
         if self.part.find(ra.id) == self.part.find(rb.id):
             return
         if not same_surname(ia["surname"], ib["surname"]):
-            # Same block means same surname skeleton; with the very same given name that is a surname
-            # transliterated by sound ("Anton Weiss" / "Anton Vais"), not another person.
+            # Same block means same surname skeleton; with the very same given name that may be a surname
+            # transliterated by sound ("Anton Weiss" / "Anton Vais") -- or two people (Martin/Morton share
+            # a skeleton too), so the surnames must be alike enough and the two must share context or a role.
             shared = {g[0] for g in ia["givens"] if g and len(g[0]) > 2} & {g[0] for g in ib["givens"] if g and len(g[0]) > 2}
-            if shared and min(len(ia["surname"]), len(ib["surname"])) >= 4:
-                self.part.union(ra.id, rb.id, SCORE_SOUND_ALIKE, f"same given name, surname spelled by sound: {ra.text!r} ~ {rb.text!r}")
+            if not shared or min(len(ia["surname"]), len(ib["surname"])) < 4:
+                return
+            if token_similarity(ia["surname"], ib["surname"]) < SOUND_ALIKE_MIN_SIMILARITY:
+                return
+            overlap = self._overlap(context, ra.id, rb.id)
+            role = self._shared_role(ra.id, rb.id)
+            if overlap >= CONTEXT_MARGIN or role:
+                why = f"shared role {role!r}" if role else f"shared context (overlap {overlap:.2f})"
+                self.part.union(ra.id, rb.id, SCORE_SOUND_ALIKE, f"same given name, surname spelled by sound, {why}: {ra.text!r} ~ {rb.text!r}")
             return
         g = max((given_compatible(x, y) for x in ia["givens"] for y in ib["givens"]), default=0.0)
         if g >= 0.85:
@@ -567,6 +591,15 @@ class Resolver:
             self.part.union(ra.id, rb.id, g, f"{why}: {ra.text!r} ~ {rb.text!r}")
         elif g == 0.0:
             self.part.judgements.append(Judgement(ra.id, rb.id, "different", 0.0, f"same surname, different given names: {ra.text!r} / {rb.text!r}"))
+
+    def _shared_role(self, a: str, b: str) -> str:
+        """The title of a role both clusters hold (same head word, one title's words inside the other's), or ""."""
+        for ha, wa, role in self.part.roles.get(self.part.find(a), ()):
+            for hb, wb, _ in self.part.roles.get(self.part.find(b), ()):
+                # a bare head ("spokesman") is held by many people; the title must say more than that
+                if ha == hb and (wa <= wb or wb <= wa) and min(len(wa), len(wb)) >= 2:
+                    return role.title
+        return ""
 
     def _doc_names(self, doc_id: str) -> set[str]:
         """The surnames / folded names of the named things of one document (memoised per pass)."""
@@ -785,7 +818,9 @@ class Resolver:
                 by_initials[(group, "".join(w[0] for w in words))].add(key)
         # A one-word organisation name that is the first or last word of exactly one longer organisation
         # name, itself written at least twice, is that name's short form ("Kestrel" -> "Kestrel Grid
-        # Holdings", "Ledger" -> "Riverton Ledger"; a one-off NER span like "Reuters American" is no name).
+        # Holdings", "Ledger" -> "Riverton Ledger"; a one-off NER span like "Reuters American" is no name),
+        # provided some document writes both (the news habit: full name first, short form after); without
+        # that, "Apple" in one story and "Apple Music" in another are two organisations.
         by_word: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (group, key), ms in groups.items():
             words = key.split()
@@ -799,8 +834,13 @@ class Resolver:
             longer = by_word.get((group, key), set())
             if len(longer) == 1:
                 (full,) = longer
-                target = groups[(group, full)][0]
-                self.part.union(target.id, ms[0].id, SCORE_SHORT_FORM, f"{ms[0].text!r} is the short form of {target.text!r}, the only {group.lower()} name it starts or ends")
+                short_docs = {d for m in ms for d in self.copies.get(m.doc_id, {m.doc_id})}
+                together = [m for m in groups[(group, full)] if m.doc_id in short_docs]
+                if not together:
+                    continue
+                target = together[0]
+                self.part.union(target.id, ms[0].id, SCORE_SHORT_FORM,
+                                f"{ms[0].text!r} is the short form of {target.text!r}, the only {group.lower()} name it starts or ends, written with it in {target.doc_id}")
         for (group, key), ms in groups.items():
             if " " in key or not looks_like_acronym(ms[0].text):
                 continue
@@ -836,8 +876,11 @@ class Resolver:
     def resolve_given_names(self) -> None:
         """A cluster that is only ever a one-word given name ("Jeff", cut from "Department Jeff") joins the
         one person of the corpus with that given name, when no one else has it as a given name or surname
-        (in a large corpus a common given name is ambiguous and stays apart)."""
+        (in a large corpus a common given name is ambiguous and stays apart), and when the two are tied:
+        the given name's document (or a copy of it) names that person too, or they share context."""
         clusters = self._clusters(self.person_like)
+        self._doc_names_cache = {}
+        context: dict[str, set[str]] = {}
         by_given: dict[str, set[str]] = defaultdict(set)
         surnames: set[str] = set()
         lone: dict[str, list[str]] = defaultdict(list)
@@ -857,8 +900,15 @@ class Resolver:
             (owner,) = owners
             rep = clusters[roots[0]][0]
             target = next(m for m in clusters[owner] if len(name_parts(m.text)) >= 2)
+            lone_docs = {d for m in clusters[roots[0]] for d in self.copies.get(m.doc_id, {m.doc_id})}
+            if lone_docs & {m.doc_id for m in clusters[owner]}:
+                why = "named in the same document"
+            elif (overlap := self._overlap(context, roots[0], owner)) >= CONTEXT_MARGIN:
+                why = f"shares context (overlap {overlap:.2f})"
+            else:
+                continue  # nothing ties the given name to that person: another person may share it
             self.part.union(target.id, rep.id, SCORE_GIVEN_NAME_ONLY,
-                            f"{rep.text!r} is only ever a given name, and {target.text!r} is the one person of the corpus with it")
+                            f"{rep.text!r} is only ever a given name, and {target.text!r} is the one person of the corpus with it, {why}")
 
     def entities(self) -> list[Entity]:
         """The entities: every cluster holding at least one named (non-nominal) mention."""
@@ -936,10 +986,11 @@ def _documents(source: RecordSource) -> Iterator[tuple[str, str]]:
         yield doc.id, doc.text
 
 
-@corpus_stage("entities", RESOLVE_VERSION, produces=("entity", "judgement", "mention"), requires=("mention", "role"))
+@corpus_stage("entities", RESOLVE_VERSION, produces=("entity", "judgement", "mention"), requires=("mention", "role", "duplicate_group"))
 def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entity | Judgement | Mention]:
     """Entities with aliases, roles, mentions and merge evidence; plus lexicon mentions and judgements."""
-    resolver = Resolver(source.records("mention"), source.records("role"), (settings.extra or {}).get("entity_judgements", ()))
+    resolver = Resolver(source.records("mention"), source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
+                        source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
     entities = resolver.entities()
     by_mention = {mid: e.id for e in entities for mid in e.mention_ids}

@@ -434,7 +434,7 @@ def _doc_date(document: Any) -> dt.date | None:
     return None
 
 
-@corpus_stage("resolve_events", "2", produces=("event",), requires=("event_mention",))
+@corpus_stage("resolve_events", "2", produces=("event",), requires=("event_mention", "entity"))
 def resolve_events(source: RecordSource, settings: Settings) -> Iterator[Event]:
     """Corpus stage: cross-document event coreference over every document's event mentions."""
     doc_dates = {d.id: _doc_date(d) for d in source.documents()}

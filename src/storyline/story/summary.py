@@ -307,7 +307,7 @@ class _Reversed(str):
         return str.__lt__(self, other)
 
 
-@corpus_stage("summarise_stories", "1", produces=("story",), requires=("story", "duplicate_group"))
+@corpus_stage("summarise_stories", "1", produces=("story",), requires=("story", "duplicate_group", "contradiction"))
 def summarise_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
     """Corpus stage: every story again, with its cited summary, plus the workspace-wide ``story-all``.
 
