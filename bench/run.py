@@ -20,6 +20,33 @@ def _fmt(value: object) -> str:
     return f"{value:.3f}" if isinstance(value, float) else str(value)
 
 
+_NOT_FIGURES = {"name", "title", "command", "recorded", "date", "notes", "columns", "rows", "metrics"}
+
+
+def _table(columns: list, rows: list) -> list[str]:
+    """Markdown lines of a result's table; rows may be lists (with ``columns``) or dicts (keys are columns)."""
+    if not rows:
+        return []
+    if isinstance(rows[0], dict):
+        columns = list(dict.fromkeys(k for row in rows for k in row))
+        rows = [[row.get(c, "") for c in columns] for row in rows]
+    out = ["| " + " | ".join(map(str, columns)) + " |", "|" + "---|" * len(columns)]
+    return out + ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in rows] + [""]
+
+
+def _flat_figures(result: dict) -> list[tuple[str, object]]:
+    """(name, value) for every scalar of a result, one level of nesting spelled ``key.sub``."""
+    out: list[tuple[str, object]] = []
+    for key, value in result.items():
+        if key in _NOT_FIGURES:
+            continue
+        if isinstance(value, dict):
+            out += [(f"{key}.{k}", v) for k, v in value.items() if not isinstance(v, (dict, list))]
+        elif not isinstance(value, list):
+            out.append((key, value))
+    return out
+
+
 def assemble() -> Path:
     """docs/benchmarks.md from docs/results/bench-*.json."""
     lines = [
@@ -34,15 +61,14 @@ def assemble() -> Path:
     results = [json.loads(p.read_text()) for p in RESULTS.glob("bench-*.json")]
     results.sort(key=lambda r: order.get(r.get("name", ""), 99))
     for r in results:
-        lines += [f"## {r.get('title', r.get('name'))}", "", f"Command: `{r.get('command', '')}`  ", f"Recorded: {r.get('recorded', '?')}", ""]
-        if r.get("rows"):
-            cols = r.get("columns", [])
-            lines.append("| " + " | ".join(map(str, cols)) + " |")
-            lines.append("|" + "---|" * len(cols))
-            lines += ["| " + " | ".join(_fmt(c) for c in row) + " |" for row in r["rows"]]
-            lines.append("")
+        recorded = r.get("recorded") or r.get("date") or "?"
+        lines += [f"## {r.get('title', r.get('name'))}", "", f"Command: `{r.get('command', '')}`  ", f"Recorded: {recorded}", ""]
+        lines += _table(r.get("columns", []), r.get("rows") or [])
         if r.get("metrics"):
             lines += ["| metric | value |", "|---|---|"] + [f"| {k} | {_fmt(v)} |" for k, v in r["metrics"].items()] + [""]
+        elif not r.get("rows"):
+            # a result written as flat figures (bench.ui, bench.nlp): every scalar, nested scalars as key.sub
+            lines += ["| figure | value |", "|---|---|"] + [f"| {k} | {_fmt(v)} |" for k, v in _flat_figures(r)] + [""]
         lines += [f"- {n}" for n in r.get("notes", [])] + [""]
     path = RESULTS.parent / "benchmarks.md"
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
