@@ -28,6 +28,7 @@ from typing import Any
 
 from storyline.ids import record_id
 from storyline.model import Attribution, Span
+from storyline.nlp.parse import text_of
 from storyline.stages import DocumentContext, document_stage
 
 # ---------------------------------------------------------------------------------------------
@@ -494,7 +495,7 @@ def _adjacent_subject(verb: Any) -> list[Any]:
 
 def _line(tok: Any) -> tuple[int, int]:
     """Character range of the line (paragraph) holding the token."""
-    text = tok.doc.text
+    text = text_of(tok.doc)
     lo = text.rfind("\n", 0, tok.idx) + 1
     hi = text.find("\n", tok.idx)
     return lo, (len(text) if hi < 0 else hi)
@@ -541,7 +542,7 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
     previous attribution with nothing but punctuation between is its second half (`"A," said X, "B"`,
     `"A," he said. "B"`); then a cue before it (`X said: "B"`); then a quote opening the paragraph after
     a quote continues that speaker's run."""
-    text = doc.text
+    text = text_of(doc)
     found: list[Found] = []
     last: Found | None = None
     for qs, qe in quotes:
@@ -588,7 +589,7 @@ def _next_sentence(doc: Any, last: Found, qs: int) -> bool:
     sent = last.cue[0].sent
     if any(not sent.start_char <= s < sent.end_char for s, _ in last.content[-1:]):
         return False  # the cue's sentence does not hold its latest quote: a different layout
-    gap = doc.text[sent.end_char : qs]
+    gap = text_of(doc)[sent.end_char : qs]
     return sent.end_char <= qs and not gap.strip() and "\n" not in gap
 
 
@@ -634,7 +635,7 @@ def _cue_after(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | No
             return None
         # the clause must begin where the quote ends: with the verb, or with its subject
         inside = {t.i for t in subj}
-        if _closes_sentence(doc.text, qs, qe) and _has_own_clause(tok):
+        if _closes_sentence(text_of(doc), qs, qe) and _has_own_clause(tok):
             return None  # `"... over." He said the FBI ...`: a new sentence with its own content
         if tok.i != j and not (
             subj[0].i == j and all(m in inside or doc[m].pos_ in ("ADV", "AUX", "PART", "PUNCT") for m in range(j, tok.i))
@@ -700,7 +701,7 @@ def _cue_before(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | N
     j = i
     while j >= 0 and doc[j].is_space:
         j -= 1
-    if j >= 0 and _is_cue_verb(doc[j]) and "\n" not in doc.text[doc[j].idx : qs]:
+    if j >= 0 and _is_cue_verb(doc[j]) and "\n" not in text_of(doc)[doc[j].idx : qs]:
         # `a man yelled “Stay there!”`, `saying “Too many.”`: the quote is the verb's object
         subj = _subject(doc[j])
         if subj:
@@ -992,7 +993,7 @@ def _outlet_name(tok_or_span: Any) -> str | None:
 def _span_text(obj: Any) -> str:
     if hasattr(obj, "subtree") and not hasattr(obj, "start_char"):
         toks = list(obj.subtree)
-        return obj.doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+        return text_of(obj.doc)[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
     return obj.text
 
 
@@ -1001,7 +1002,7 @@ def _classify(doc: Any, source: list[Any]) -> tuple[str, str | None]:
     if not source:
         return "unknown", None
     s, e = source[0].idx, source[-1].idx + len(source[-1].text)
-    text = doc.text[s:e]
+    text = text_of(doc)[s:e]
     low = text.lower()
     inside = {x.i for x in source}
     heads = [t for t in source if t.head.i not in inside or t.head.i == t.i]
@@ -1017,7 +1018,7 @@ def _classify(doc: Any, source: list[Any]) -> tuple[str, str | None]:
         names = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start <= head.i < ent.end]
         if names:
             return "named", names[0].text
-        return "named", doc.text[name[0].idx : head.idx + len(head.text)]
+        return "named", text_of(doc)[name[0].idx : head.idx + len(head.text)]
     persons = [ent for ent in doc.ents if ent.label_ == "PERSON" and ent.start_char >= s and ent.end_char <= e]
     if len(source) == 1 and source[0].lower_ in PRONOUNS:
         return "pronoun", None
@@ -1063,7 +1064,7 @@ def _full_name(doc: Any, name: str) -> str:
 def _introduced(doc: Any, name: str, at: int) -> bool:
     """Whether a one-word name appears anywhere in the document other than at ``at``."""
     pattern = re.compile(rf"\b{re.escape(name)}\b")
-    return any(m.start() != at for m in pattern.finditer(doc.text))
+    return any(m.start() != at for m in pattern.finditer(text_of(doc)))
 
 
 def _resolve(doc: Any, found: list[Found]) -> None:
@@ -1172,7 +1173,7 @@ def _document_antecedent(doc: Any, pos: int) -> tuple[str, str] | None:
         return None
     sent = at[0].sent
     start = doc[sent.start - 1].sent.start if sent.start > 0 else sent.start
-    line_start = doc.text.rfind("\n", 0, pos) + 1
+    line_start = text_of(doc).rfind("\n", 0, pos) + 1
     best = None
     for t in doc[start : at[0].i]:
         if t.idx < line_start or t.pos_ not in ("NOUN", "PROPN") or t.dep_ not in ("nsubj", "nsubjpass", "compound"):
@@ -1182,7 +1183,7 @@ def _document_antecedent(doc: Any, pos: int) -> tuple[str, str] | None:
         name = _trim([x for x in t.subtree if x.i <= t.i])
         if not name:
             continue
-        phrase = doc.text[name[0].idx : name[-1].idx + len(name[-1].text)]
+        phrase = text_of(doc)[name[0].idx : name[-1].idx + len(name[-1].text)]
         if t.pos_ == "NOUN" and t.lemma_.lower() in DOCUMENT_NOUNS:
             best = ("document", phrase)
         elif _outlet_name(_FakeSpan(phrase)):
@@ -1248,7 +1249,7 @@ def _role_match(doc: Any, named: list[tuple[int, str, str]], item: Found, pos: i
     for ent in _person_ents(doc):
         if ent.start_char >= pos:
             break
-        window = doc.text[max(0, ent.start_char - ROLE_WINDOW) : ent.start_char].lower()
+        window = text_of(doc)[max(0, ent.start_char - ROLE_WINDOW) : ent.start_char].lower()
         window = re.split(r"[.,;:()“”\"\n]", window)[-1]
         # the introduction's own title is its first role word ("press secretary of the president")
         words = [_role_class(w) for w in re.findall(r"[a-z]+", window) if w in ROLE_NOUNS]
@@ -1288,7 +1289,7 @@ _HEADLINE_COLON = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}): +(
 def _headline_colons(doc: Any) -> list[Found]:
     """`Peskov: talks on sanctions were not held` — a line that opens with a name and a colon."""
     found = []
-    for m in _HEADLINE_COLON.finditer(doc.text):
+    for m in _HEADLINE_COLON.finditer(text_of(doc)):
         name = doc.char_span(m.start(1), m.end(1), alignment_mode="contract")
         colon = doc.char_span(m.end(1), m.end(1) + 1, alignment_mode="expand")
         if name is None or colon is None or any(t.like_num for t in name):
@@ -1299,7 +1300,7 @@ def _headline_colons(doc: Any) -> list[Found]:
 
 def find_attributions(doc: Any, doc_id: str, outlet: str | None = None) -> list[Attribution]:
     """Every attribution in a parsed document (spaCy ``Doc``), in text order."""
-    text = doc.text
+    text = text_of(doc)
     quotes = find_quotes(text)
     direct = _direct(doc, quotes)
     used = {t.i for f in direct for t in f.cue}

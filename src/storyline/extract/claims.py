@@ -28,6 +28,7 @@ from typing import Any
 
 from storyline.ids import record_id
 from storyline.model import Attribution, Claim, Document
+from storyline.nlp.parse import text_of
 
 # Cue lemma -> modality of what the cue reports.
 MODALITY_OF_CUE: dict[str, str] = {
@@ -67,7 +68,7 @@ def _text(doc: Any, tokens: list[Any]) -> str:
     if not tokens:
         return ""
     toks = sorted(tokens, key=lambda t: t.i)
-    return doc.text[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
+    return text_of(doc)[toks[0].idx : toks[-1].idx + len(toks[-1].text)]
 
 
 def _phrase(tok: Any, limit: int = 12) -> str:
@@ -278,7 +279,7 @@ def _roots_in(doc: Any, start: int, end: int) -> list[Any]:
 
 def _clause_extent(root: Any, start: int, end: int) -> tuple[int, int]:
     """The clause's character extent: its subtree, inside [start, end), its sentence and its line."""
-    text = root.doc.text
+    text = text_of(root.doc)
     lo = max(start, text.rfind("\n", 0, root.idx) + 1)
     hi = text.find("\n", root.idx)
     hi = min(end, len(text) if hi < 0 else hi)

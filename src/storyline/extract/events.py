@@ -28,6 +28,7 @@ from typing import Any
 from storyline.extract.timexes import offset_event_value, range_value, timex_ranges
 from storyline.ids import record_id
 from storyline.model import EventArgument, EventMention, Mention, Span, Timex
+from storyline.nlp.parse import text_of
 from storyline.resolve.events import name_key
 from storyline.stages import DocumentContext, document_stage
 
@@ -539,7 +540,7 @@ def _attached_timex(trigger: Any, timexes: list[tuple[Timex, Any]], triggers: se
     doc = trigger.doc
     for timex, root in timexes:
         lo, hi = sorted((root.idx, trigger.idx))
-        if "\n" in doc.text[lo:hi]:
+        if "\n" in text_of(doc)[lo:hi]:
             continue  # a time expression never dates an event in another paragraph (merged sentences)
         tok, steps = root, 0
         while steps < 6:

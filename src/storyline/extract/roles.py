@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from storyline.nlp.parse import text_of
+
 # Nouns that head a role or title. Singular, lower-case. Kept to roles a news story attributes to one
 # person; kinship terms are included because machine translation often renders titles through them.
 ROLE_HEADS = frozenset(
@@ -183,7 +185,7 @@ def following_roles(doc: Any, end: int) -> list[FoundRole]:
     found: list[FoundRole] = []
     if end >= len(doc) or doc[end].text != ",":
         return found
-    rest = doc.text[doc[end].idx : doc[end].idx + 200]
+    rest = text_of(doc)[doc[end].idx : doc[end].idx + 200]
     m = _RELATIVE.match(rest)
     if m:
         i = _token_at(doc, doc[end].idx + m.end())
@@ -197,7 +199,7 @@ def following_roles(doc: Any, end: int) -> list[FoundRole]:
                 found.append(FoundRole(role.title, role.start, role.end, role.time or time))
                 nxt = phrase[-1].i + 1
                 if nxt < len(doc):
-                    later = _LATER.match(doc.text[doc[nxt].idx : doc[nxt].idx + 120])
+                    later = _LATER.match(text_of(doc)[doc[nxt].idx : doc[nxt].idx + 120])
                     if later:
                         k = _token_at(doc, doc[nxt].idx + later.end())
                         phrase2 = _phrase_after(doc, k) if k is not None else []

@@ -68,6 +68,20 @@ def parse_texts(texts: Iterable[str], name: str = DEFAULT_PIPELINE, batch_size: 
     yield from nlp.pipe((t if len(t) <= limit else t[:limit] for t in texts), batch_size=batch_size)
 
 
+_TEXT_KEY = "storyline.text"
+
+
+def text_of(doc: Any) -> str:
+    """The text of a parse, joined once and kept with it.
+
+    spaCy's ``Doc.text`` re-joins every token on each call; the extraction stages slice the text thousands of
+    times per document, and that join was the largest single cost of a build (more than the parse itself)."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text
+
+
 def parse_to_bytes(doc: Any) -> bytes:
     """Serialise a parse (tensors dropped: nothing downstream needs them)."""
     return doc.to_bytes(exclude=["tensor", "user_data"])
