@@ -258,9 +258,16 @@ def _time(timexes: Iterable[Any], start: int, end: int) -> str | None:
     return None
 
 
+def _tokens_between(doc: Any, start: int, end: int) -> list[Any]:
+    """The tokens that start in [start, end), found by offset instead of a scan of the whole document
+    (claims are framed many times per document)."""
+    span = doc.char_span(start, end, alignment_mode="expand") if 0 <= start < end <= len(text_of(doc)) else None
+    return [t for t in (doc if span is None else span) if start <= t.idx < end]
+
+
 def _roots_in(doc: Any, start: int, end: int) -> list[Any]:
     """Clause heads within [start, end): tokens whose head lies outside the range (verbs preferred)."""
-    toks = [t for t in doc if start <= t.idx < end and not t.is_punct and not t.is_space]
+    toks = [t for t in _tokens_between(doc, start, end) if not t.is_punct and not t.is_space]
     inside = {t.i for t in toks}
     roots = [t for t in toks if t.head.i not in inside or t.head.i == t.i]
     # a multi-sentence quote: each sentence's root is a clause of its own; within a sentence the
@@ -299,7 +306,7 @@ def _cue_lemma(doc: Any, attribution: Attribution) -> str | None:
     if attribution.cue is None:
         return None
     # "has denied": the verb, not its auxiliary, says what the cue reports
-    verbs = [t for t in doc if attribution.cue.start <= t.idx < attribution.cue.end and t.pos_ in ("VERB", "AUX")]
+    verbs = [t for t in _tokens_between(doc, attribution.cue.start, attribution.cue.end) if t.pos_ in ("VERB", "AUX")]
     main = [t for t in verbs if t.pos_ == "VERB"] or verbs
     if main:
         return main[0].lemma_.lower()
