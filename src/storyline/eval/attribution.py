@@ -19,26 +19,18 @@ the train split, which is how :data:`storyline.extract.attributions.CUE_VERBS` w
 
 from __future__ import annotations
 
-import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from storyline.eval.results import read_records
+
 ROLES = ("source", "cue", "content")
 QUOTE_OPENERS = "\"“„«»'‘”"
 
 
-def _load(data: Path, limit: int | None) -> list[dict[str, Any]]:
-    records = []
-    with data.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                records.append(json.loads(line))
-                if limit and len(records) >= limit:
-                    break
-    return records
 
 
 def _tokens(doc: Any, ranges: Iterable[tuple[int, int]]) -> frozenset[int]:
@@ -174,7 +166,7 @@ def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
     """Score storyline and the textacy direct-quotation baseline on a PolNeAR JSONL file."""
     from storyline.nlp.parse import load_pipeline
 
-    records = _load(data, limit)
+    records = read_records(data, limit)
     nlp = load_pipeline()
     ours, base = _Score(), _Score()
     for rec, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=16), strict=True):
@@ -224,7 +216,7 @@ def calibrate(train: Path, limit: int | None = None) -> Iterator[tuple[str, int,
     an annotated cue, ratio) — the evidence behind the cue lexicon."""
     from storyline.nlp.parse import load_pipeline
 
-    records = _load(train, limit)
+    records = read_records(train, limit)
     nlp = load_pipeline()
     seen: Counter[str] = Counter()
     cue: Counter[str] = Counter()

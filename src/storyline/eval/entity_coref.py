@@ -22,7 +22,6 @@ Bagga & Baldwin 1998; Luo 2005), tested on hand-computed examples.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.eval.coref_metrics import b_cubed, ceaf_e, clusters_from_labels, conll_scores, muc
+from storyline.eval.results import read_records
 from storyline.extract.roles import ROLE_HEADS
 from storyline.model import Mention
 from storyline.resolve.entities import Resolver
@@ -67,15 +67,6 @@ _APPOSITION_GAP = re.compile(r"\s*,\s+(?:(?:the|a|an)\s+)?(?:[\w\-]+\s+){0,3}") 
 PRONOUN_WINDOW_SENTENCES = 10
 
 
-def _load(data: Path, limit: int | None) -> list[dict[str, Any]]:
-    docs = []
-    with data.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                docs.append(json.loads(line))
-                if limit and len(docs) >= limit:
-                    break
-    return docs
 
 
 def _gold_mentions(doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -302,7 +293,7 @@ def gold_labels(docs: list[dict[str, Any]]) -> dict[Hashable, Hashable]:
 
 def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
     """Cluster ECB+ gold entity mentions across documents; our resolver vs the same-head baseline."""
-    docs = _load(Path(data), limit)
+    docs = read_records(Path(data), limit)
     info = _analyse(docs)
     gold = clusters_from_labels(gold_labels(docs))
     results = {

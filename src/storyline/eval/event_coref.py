@@ -17,7 +17,6 @@ together with MUC, B³, CEAF-e and CoNLL F1 (eval/coref_metrics.py).
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import Counter, defaultdict
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.eval.coref_metrics import clusters_from_labels, conll_scores
+from storyline.eval.results import read_records
 from storyline.extract.events import NOUN_TRIGGERS, VERB_TRIGGERS
 from storyline.resolve.events import name_key
 
@@ -34,15 +34,6 @@ from storyline.resolve.events import name_key
 DOC_LINK_COSINE = 0.2
 
 
-def _load(data: Path, limit: int | None) -> list[dict[str, Any]]:
-    docs = []
-    with data.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                docs.append(json.loads(line))
-            if limit and len(docs) >= limit:
-                break
-    return docs
 
 
 def _features(docs: list[dict[str, Any]]) -> dict[tuple[str, int, int], dict[str, Any]]:
@@ -106,7 +97,7 @@ def _doc_groups(docs: list[dict[str, Any]]) -> dict[str, str]:
 
 def evaluate(data: Path, limit: int | None = None) -> dict[str, Any]:
     """Figures for ``storyline eval event-coref`` (see the module docstring)."""
-    docs = _load(data, limit)
+    docs = read_records(data, limit)
     topic = {d["doc_id"]: d["topic"] for d in docs}
     feats = _features(docs)
     gold = clusters_from_labels({k: f["chain"] for k, f in feats.items()})

@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-from pathlib import Path
 from typing import Any
 
 from storyline.eval.report import DATA, SUITE

@@ -13,6 +13,18 @@ from rich.table import Table
 RESULTS_DIR = Path(__file__).resolve().parents[3] / "docs" / "results"
 
 
+def read_records(data: Path, limit: int | None = None) -> list[dict[str, Any]]:
+    """The records of an evaluation set (JSONL, one per line; blank lines skipped), the first ``limit`` only."""
+    records: list[dict[str, Any]] = []
+    with Path(data).open(encoding="utf-8") as fh:
+        for line in fh:
+            if line.strip():
+                records.append(json.loads(line))
+                if limit and len(records) >= limit:
+                    break
+    return records
+
+
 def print_result(result: dict[str, Any], console: Console) -> None:
     """Print an evaluation result as a table, then its headline metrics."""
     if result.get("rows"):

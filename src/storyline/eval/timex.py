@@ -17,23 +17,12 @@ PRESENT_REF-style references, so it scores those as wrong; that is the point of 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+from storyline.eval.results import read_records
 from storyline.extract.timexes import dct_from_value, find_timexes
-
-
-def _load(data: Path, limit: int | None) -> list[dict[str, Any]]:
-    rows = []
-    with data.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                rows.append(json.loads(line))
-            if limit and len(rows) >= limit:
-                break
-    return rows
 
 
 def _match(gold: list[tuple[int, int]], pred: list[tuple[int, int]], strict: bool) -> list[tuple[int, int]]:
@@ -94,7 +83,7 @@ def dateparser_value(text: str, dct: str) -> str | None:
 
 def evaluate(data: Path, limit: int | None = None, use_parse: bool = True) -> dict[str, Any]:
     """Figures for ``storyline eval timex`` (see the module docstring)."""
-    rows = _load(data, limit)
+    rows = read_records(data, limit)
     parses: list[Any] = [None] * len(rows)
     if use_parse:
         from storyline.nlp.parse import parse_texts
