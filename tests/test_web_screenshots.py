@@ -21,7 +21,7 @@ from storyline.store.workspace import Workspace
 
 from .conftest import DEMO
 from .fixtures_story import RunningServer
-from .test_web_ui import CHROMIUM, SCREENSHOTS, Watch, click_and_wait, focused_text, open_view, wait_rendered
+from .test_web_ui import CHROMIUM, SCREENSHOTS, click_and_wait, focused_text, open_view, wait_rendered
 
 pytestmark = pytest.mark.browser
 
@@ -60,24 +60,6 @@ def server(demo_db: Path):
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.watch = Watch(pg, server.url)
-    yield pg
-    assert pg.watch.dialogs == [] and pg.watch.errors == [] and pg.watch.foreign == []
-    context.close()
 
 
 def shot(page, name: str) -> None:

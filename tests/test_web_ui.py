@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import CHROMIUM, Watch
 from .fixtures_story import RunningServer, StoryFixture, make_story_workspace
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 FIXTURE_SHOTS = Path(tempfile.gettempdir()) / "storyline-fixture-screenshots"
 
@@ -35,36 +35,6 @@ def server(story):
         yield s
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield b
-        b.close()
-
-
-class Watch:
-    """What a page did that it must not: dialogs, script errors, requests to other hosts."""
-
-    def __init__(self, page, base: str) -> None:
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: None if r.url.startswith(base) or r.url.startswith("data:") else self.foreign.append(r.url))
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    pg = context.new_page()
-    pg.watch = Watch(pg, server.url)
-    yield pg
-    assert pg.watch.dialogs == [] and pg.watch.errors == [] and pg.watch.foreign == []
-    context.close()
 
 
 def open_view(page, server, route: str) -> None:
