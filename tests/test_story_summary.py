@@ -68,3 +68,17 @@ def test_summary_length_follows_the_setting() -> None:
     text = " ".join(f"Sentence number {w} describes a different aspect of the harbour bridge closure plan." for w in
                     ("one", "two", "three", "four", "five", "six"))
     assert len(summarise([_doc("a", "Post", text)], 2)) <= 2
+
+
+def test_a_summary_sentence_starts_after_the_dateline() -> None:
+    from storyline.model import Span
+    from storyline.story.summary import candidates
+
+    text = "Kremlin defends envoy\nMoscow. March 11. INTERFAX.RU — The ambassador did the usual work of a diplomat, the spokesman said on Monday."
+    start = text.index("Moscow")
+    end = text.index("—") + 1
+    doc = Document(id="d1", source_uri="d1", format="txt", raw_sha="d1", text=text, outlet="Interfax",
+                   dateline=Span("d1", start, end, text[start:end]))
+    (first,) = [c for c in candidates(doc, 0) if "ambassador" in c.text]
+    assert first.text.startswith("The ambassador did the usual work")
+    assert text[first.start:first.end] == first.text

@@ -294,7 +294,7 @@ class _Desc(str):
         return str.__lt__(self, other)
 
 
-@corpus_stage("compare_sources", "1", produces=("outlet_report",), requires=("story", "proposition", "event", "entity"))
+@corpus_stage("compare_sources", "2", produces=("outlet_report",), requires=("story", "proposition", "event", "entity"))
 def compare_sources(source: RecordSource, settings: Settings) -> Iterator[OutletReport]:
     """Corpus stage: outlet reports for every story with several outlets, and for the whole workspace."""
     stories: list[Story] = [s for s in source.records("story") if s.id != ALL_STORIES_ID]

@@ -126,6 +126,13 @@ def candidates(doc: Document, rank: int) -> list[Candidate]:
     seen: set[str] = set()
     out = []
     for s, e in sentence_spans(doc.text):
+        if doc.dateline is not None and s < doc.dateline.end and doc.dateline.start < e:
+            # the dateline ("Moscow. March 11. INTERFAX.RU —") is no part of the report's first sentence
+            s = doc.dateline.end
+            while s < e and doc.text[s].isspace():
+                s += 1
+            if s >= e:
+                continue
         sentence = doc.text[s:e]
         if sentence in seen or not is_reportable(sentence, doc.title):
             continue
@@ -307,7 +314,7 @@ class _Reversed(str):
         return str.__lt__(self, other)
 
 
-@corpus_stage("summarise_stories", "1", produces=("story",), requires=("story", "duplicate_group", "contradiction"))
+@corpus_stage("summarise_stories", "2", produces=("story",), requires=("story", "duplicate_group", "contradiction"))
 def summarise_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
     """Corpus stage: every story again, with its cited summary, plus the workspace-wide ``story-all``.
 
