@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from sys import intern
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -147,7 +148,11 @@ class _Node:
 
 
 class _Partition:
-    """Union-find over mention ids with cannot-link constraints and the judgements that made it."""
+    """Union-find over mention ids with cannot-link constraints and the judgements that made it.
+
+    ``members`` holds the member lists of merged clusters only: a mention that is its own cluster has no
+    list (most mentions of a large corpus never merge, and a one-item list per mention was ~100 bytes
+    each); ``members_of`` gives the list either way."""
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
@@ -161,7 +166,10 @@ class _Partition:
     def add(self, mid: str) -> None:
         if mid not in self.parent:
             self.parent[mid] = mid
-            self.members[mid] = [mid]
+
+    def members_of(self, root: str) -> list[str]:
+        """The mention ids of the cluster whose root is ``root`` (the root first)."""
+        return self.members.get(root) or [root]
 
     def find(self, mid: str) -> str:
         root = mid
@@ -175,7 +183,7 @@ class _Partition:
         ra, rb = self.find(a), self.find(b)
         if not self.forbidden:
             return False
-        ma, mb = self.members[ra], self.members[rb]
+        ma, mb = self.members_of(ra), self.members_of(rb)
         return any(frozenset((x, y)) in self.forbidden for x in ma for y in mb)
 
     def union(self, a: str, b: str, score: float, reason: str) -> bool:
@@ -186,10 +194,13 @@ class _Partition:
         if self.blocked(a, b):
             self.judgements.append(Judgement(a, b, "different", 1.0, "user verdict: different (merge not made)"))
             return False
-        if len(self.members[ra]) < len(self.members[rb]):
+        if (len(self.members.get(ra, ())) or 1) < (len(self.members.get(rb, ())) or 1):
             ra, rb = rb, ra
         self.parent[rb] = ra
-        self.members[ra].extend(self.members.pop(rb))
+        merged = self.members.get(ra)
+        if merged is None:
+            merged = self.members[ra] = [ra]
+        merged.extend(self.members.pop(rb, None) or (rb,))
         if rb in self.roles:
             self.roles.setdefault(ra, []).extend(self.roles.pop(rb))
         self.judgements.append(Judgement(a, b, "same", round(score, 3), reason))
@@ -254,12 +265,16 @@ class Resolver:
 
     def __init__(self, mentions: Iterable[Mention], roles: Iterable[Role] = (), overrides: Iterable[dict[str, Any]] = (),
                  duplicates: Iterable[DuplicateGroup] = ()) -> None:
+        # Mentions are kept for the whole run, so their repeated strings are shared: a document's id, the
+        # labels, and a name written many times are one string each, not one per mention as decoded from
+        # the store (about half of the stage's memory before). The entity link read with a stored mention
+        # is not used here and is not kept.
         self.mentions: dict[str, Mention] = {}
         for m in mentions:
-            self.mentions[m.id] = m
+            self.mentions[m.id] = Mention(m.id, intern(m.doc_id), m.start, m.end, intern(m.text), intern(m.type), intern(m.source))
         self.roles: dict[str, list[Role]] = defaultdict(list)
         for r in roles:
-            self.roles[r.mention_id].append(r)
+            self.roles[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title)))
         self.part = _Partition()
         for mid in self.mentions:
             self.part.add(mid)
@@ -564,6 +579,7 @@ class Resolver:
                 else:
                     self.part.judgements.append(Judgement(rep.id, info[best]["rep"].id if best in info else best, "unsure", round(best_score, 3),
                                                           f"surname {rep.text!r} fits {len(scored)} people; left apart"))
+        self._doc_names_cache = {}  # one set of names per document: not kept between passes
 
     def _compare_full_names(self, ia: dict[str, Any], ib: dict[str, Any], context: dict[str, set[str]]) -> None:
         """Two full-name clusters of one block: same person (union), different (judgement) or no verdict."""
@@ -613,7 +629,7 @@ class Resolver:
         """The names of other things in the documents of one cluster (co-occurrence), computed when first asked."""
         root = self.part.find(root)
         if root not in context:
-            ms = [self.mentions[i] for i in self.part.members[root] if i in self.mentions]
+            ms = [self.mentions[i] for i in self.part.members_of(root) if i in self.mentions]
             own = {surname(m.text) for m in ms}
             names: set[str] = set()
             for d in {m.doc_id for m in ms}:
@@ -765,7 +781,7 @@ class Resolver:
             root = self.part.find(m.id)
             if root == top or len(name_parts(m.text)) != 1:
                 continue
-            members = [x for x in (self.mentions[i] for i in self.part.members[root]) if _is_person(x) and x.source != "lexicon"]
+            members = [x for x in (self.mentions[i] for i in self.part.members_of(root)) if _is_person(x) and x.source != "lexicon"]
             if not members or len(members) > 3 or any(len(name_parts(x.text)) != 1 for x in members):
                 continue
             if any(self.roles.get(x.id) for x in members) or self.person_surnames[surname(m.text)] > 3:
@@ -909,6 +925,7 @@ class Resolver:
                 continue  # nothing ties the given name to that person: another person may share it
             self.part.union(target.id, rep.id, SCORE_GIVEN_NAME_ONLY,
                             f"{rep.text!r} is only ever a given name, and {target.text!r} is the one person of the corpus with it, {why}")
+        self._doc_names_cache = {}
 
     def entities(self) -> list[Entity]:
         """The entities: every cluster holding at least one named (non-nominal) mention."""
@@ -993,7 +1010,9 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
                         source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
     entities = resolver.entities()
-    by_mention = {mid: e.id for e in entities for mid in e.mention_ids}
+    new_ids = {m.id for m in resolver.new_mentions}  # only these are written back with their entity
+    by_mention = {mid: e.id for e in entities for mid in e.mention_ids if mid in new_ids}
+    del new_ids
     for m in resolver.new_mentions:
         yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
     yield from entities
