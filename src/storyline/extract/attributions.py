@@ -556,11 +556,15 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
             if not re.search(r"\w", gap) and "\n" not in gap:
                 last.content.append((qs, qe))
                 continue
+        lead = None
+        if attached is not None:
+            lead = _lead_in(doc, qtoks[0], found[-1].content[-1][1] if found else 0)
         if attached is None:
             attached = _cue_before(doc, qtoks[0].i - 1, qs, qe)
         if attached is not None:
             verb, subj = attached
-            item = Found(cue=_cue_tokens(verb) if verb.text != ":" else [verb], source=subj, content=[(qs, qe)], direct=True)
+            content = [(lead, qe)] if lead is not None else [(qs, qe)]
+            item = Found(cue=_cue_tokens(verb) if verb.text != ":" else [verb], source=subj, content=content, direct=True)
             item.stance = _stance(verb, None)
             if item.stance == "asserts":
                 item.stance = _quote_stance(doc, item.content)
@@ -581,6 +585,26 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
                 continue
         # a quote with no cue of its own: a partial quote inside reported speech, or a scare quote
     return found
+
+
+def _lead_in(doc: Any, first: Any, floor: int) -> int | None:
+    """Start of the words that open a partial quote's sentence before the quote, when the cue comes
+    after it: `The country "has made dramatic changes," McConnell said` — the speaker's statement
+    begins at "The country". None when the quote opens its sentence, or when the words before it hold a
+    quotation mark or a cue verb of their own (`X said the plan "..."` is read by the indirect pass)."""
+    text = text_of(doc)
+    sent = first.sent
+    start = max(sent.start_char, text.rfind("\n", 0, first.idx) + 1, floor)
+    before = [t for t in sent if start <= t.idx < first.idx and not t.is_space]
+    ends = [k for k, t in enumerate(before) if t.text in (".", "!", "?", ":", ";")]
+    if ends:  # the parser can run a sentence on into a quote (`... the moment. ''That wasn't ...''`)
+        before = before[ends[-1] + 1 :]
+    if not any(t.is_alpha for t in before):
+        return None
+    if any(t.text in QUOTE_MARKS or t.text in "”’'" or _is_cue_verb(t) for t in before):
+        return None
+    lead = _trim(before)
+    return lead[0].idx if lead else None
 
 
 def _next_sentence(doc: Any, last: Found, qs: int) -> bool:
@@ -635,14 +659,24 @@ def _cue_after(doc: Any, i: int, qs: int, qe: int) -> tuple[Any, list[Any]] | No
             return None
         # the clause must begin where the quote ends: with the verb, or with its subject
         inside = {t.i for t in subj}
-        if _closes_sentence(text_of(doc), qs, qe) and _has_own_clause(tok):
-            return None  # `"... over." He said the FBI ...`: a new sentence with its own content
+        if (_closes_sentence(text_of(doc), qs, qe) or not _opens_sentence(doc, qs)) and _has_own_clause(tok):
+            # `"... over." He said the FBI ...`: a new sentence with its own content; `On Fox's
+            # "Hannity," Gingrich said if ...`: a title inside the sentence of a cue with its own content
+            return None
         if tok.i != j and not (
             subj[0].i == j and all(m in inside or doc[m].pos_ in ("ADV", "AUX", "PART", "PUNCT") for m in range(j, tok.i))
         ):
             return None
         return tok, subj
     return None
+
+
+def _opens_sentence(doc: Any, qs: int) -> bool:
+    """Whether only punctuation stands between a quote's opening mark and the start of its sentence (or line)."""
+    text = text_of(doc)
+    span = doc.char_span(qs, qs + 1, alignment_mode="expand")
+    start = max(span[0].sent.start_char, text.rfind("\n", 0, qs) + 1) if span is not None and len(span) else 0
+    return not re.search(r"\w", text[start:qs])
 
 
 def _closes_sentence(text: str, qs: int, qe: int) -> bool:
@@ -652,10 +686,17 @@ def _closes_sentence(text: str, qs: int, qe: int) -> bool:
 
 
 def _has_own_clause(verb: Any) -> bool:
-    """Whether a cue verb has a clausal complement after it that is not inside a quotation."""
-    return any(c.dep_ == "ccomp" and c.i > verb.i and not c.is_punct for c in verb.children) and not any(
-        t.text in "“\"«„" for c in verb.children if c.dep_ == "ccomp" for t in c.subtree
-    )
+    """Whether a cue verb has a clausal complement after it that does not open with a quotation: `He
+    said that if "the final resolution ..."` has its own content (words before the quote), `He said,
+    "..."` does not."""
+    for c in verb.children:
+        if c.dep_ != "ccomp" or c.i < verb.i or c.is_punct:
+            continue
+        words = [t for t in c.subtree if t.i > verb.i and not t.is_punct and not t.is_space]
+        first_mark = min((t.i for t in c.subtree if t.text in "“\"«„"), default=None)
+        if words and (first_mark is None or words[0].i < first_mark):
+            return True
+    return False
 
 
 def _inverted_subject(verb: Any) -> list[Any]:
@@ -795,6 +836,17 @@ def _content_root(verb: Any) -> tuple[Any, Any] | None:
     comps = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.idx < hi]
     if comps:
         return comps[-1], None
+    # "Trump said after the convention he would not accept ...": the parser makes the complement an
+    # adverbial clause when a phrase sits between; one with its own subject and no conjunction
+    # ("if", "because", "when") is the complement
+    advcls = [
+        c for c in verb.children
+        if c.dep_ == "advcl" and c.i > verb.i and lo <= c.idx < hi and c.tag_ != "VBG"
+        and any(d.dep_ in ("nsubj", "nsubjpass") for d in c.children)
+        and not any(d.dep_ == "mark" or (d.dep_ == "advmod" and d.tag_ == "WRB") for d in c.children)
+    ]
+    if advcls and not any(c.dep_ in ("dobj", "xcomp", "oprd", "attr") for c in verb.children):
+        return advcls[0], None
     if lemma in INTENTION_CUES:
         xs = [c for c in verb.children if c.dep_ == "xcomp"]
         if xs:
@@ -879,6 +931,7 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
         content = _trim(_subtree_tokens(croot, exclude))
         if croot.dep_ == "dobj":  # "called him a total stiff": the object with its predicate
             content = _trim(content + [t for c in tok.children if c.dep_ in ("oprd", "xcomp", "attr") for t in c.subtree])
+            content = _trim(content + _object_complements(tok, croot))
         if exclude is not None:  # drop the subject of a parenthetical cue if it sits inside
             content = _trim([t for t in content if t.i not in {s.i for s in subj}])
         # one word is content only as a named object ("endorsed Cruz") or after "declined"
@@ -890,6 +943,23 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
         # content that is wholly one attached quote was already taken by the direct pass
         found.append(item)
     return found
+
+
+# Prepositions that carry the rest of what is said about an object cue's object: "described Clinton as
+# a disgrace", "criticized X for shooting ...", "accused X of ...", "compared X to Y". Time and place
+# phrases ("on Tuesday", "in a statement", "at the rally") are not part of the content.
+OBJECT_PREPS: frozenset[str] = frozenset("as for of over about against to from with into".split())
+
+
+def _object_complements(verb: Any, obj: Any) -> list[Any]:
+    """Tokens of the phrases after an object cue's object that complete what was said about it."""
+    out = []
+    for c in verb.rights:
+        if c.i <= obj.i:
+            continue
+        if (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS) or c.dep_ in ("oprd", "xcomp"):
+            out.extend(c.subtree)
+    return out
 
 
 def _prep_cue(verb: Any) -> Found | None:
@@ -905,7 +975,7 @@ def _prep_cue(verb: Any) -> Found | None:
     subj = _subject(verb)
     if not objs or not subj or subj[0].i > verb.i:
         return None
-    content = _trim(list(objs[0].subtree))
+    content = _trim(list(objs[0].subtree) + _object_complements(verb, prep))
     if not content:
         return None
     cue = sorted(_cue_tokens(verb) + [prep], key=lambda t: t.i)
