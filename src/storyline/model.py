@@ -169,6 +169,29 @@ class Entity:
     evidence: tuple[Judgement, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class EntityLink:
+    """One resolved entity filled into a field of a document-stage record, as an overlay.
+
+    Document-stage records are never rewritten by corpus stages; the ``link_entities`` stage writes
+    these instead, and every reader (the workspace, Parquet tables, the API, the exports) shows the
+    record with ``field`` set to ``entity_id``. ``kind``/``field``: one of :data:`ENTITY_LINK_FIELDS`.
+    """
+
+    kind: str
+    record_id: str
+    field: str
+    entity_id: str
+
+
+# The fields an EntityLink fills: record kind -> field.
+ENTITY_LINK_FIELDS: dict[str, str] = {
+    "mention": "entity_id",
+    "attribution": "speaker_entity_id",
+    "claim": "holder_entity_id",
+}
+
+
 # --------------------------------------------------------------------------------------------
 # What happened when
 
@@ -424,6 +447,7 @@ RECORD_TYPES: dict[str, type] = {
     "role": Role,
     "entity": Entity,
     "judgement": Judgement,
+    "entity_link": EntityLink,
     "timex": Timex,
     "event_mention": EventMention,
     "event": Event,

@@ -25,6 +25,7 @@ from storyline.settings import Settings
 STAGE_MODULES: tuple[str, ...] = (
     "storyline.extract.mentions",
     "storyline.resolve.entities",
+    "storyline.resolve.links",
     "storyline.extract.attributions",
     "storyline.resolve.propositions",
     "storyline.extract.timexes",

@@ -3,7 +3,9 @@
 Everything here reads one read-only SQLite connection (``file:...?mode=ro``; WAL lets `build` keep
 writing) and never loads a whole table: lists are LIMIT/OFFSET pages, the overview is aggregates
 plus small top-N queries, and expansions (a contradiction's claims, a page's entity names) look up
-by primary key. Records are returned as their story.json dicts plus a ``kind``.
+by primary key. Records are returned as their story.json dicts plus a ``kind``; mentions,
+attributions and claims with their entity links (the ``entity_links`` overlay) filled in, as story.json
+has them, and SQL that filters or joins on those fields reads them through :meth:`StoryReader.linked`.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from urllib.parse import quote
 
 from storyline.errors import Code, QueryError, WorkspaceError
-from storyline.model import RECORD_TYPES
+from storyline.model import ENTITY_LINK_FIELDS, RECORD_TYPES
 from storyline.store.workspace import SCHEMA_VERSION
 
 # The workspace-wide summary story: storyline.story.clusters.ALL_STORIES_ID, repeated here because
@@ -111,18 +113,50 @@ class StoryReader:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # A workspace written before schema 4 has no links table (the read-only API cannot migrate it).
+        self.has_links = conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='entity_links'").fetchone() is not None
+
+    # -- entity links (an overlay on document-stage records) -------------------------------------
+
+    def linked(self, alias: str, kind: str) -> str:
+        """SQL for the linked field of ``kind`` records aliased ``alias`` (``m.entity_id``, ``a.speaker_entity_id``,
+        ``c.holder_entity_id``): the entity link when there is one, else the value stored in the record."""
+        field = ENTITY_LINK_FIELDS[kind]
+        stored = f"json_extract({alias}.data, '$.{field}')"
+        if not self.has_links:
+            return stored
+        return (f"coalesce((SELECT l.entity_id FROM entity_links l WHERE l.kind = '{kind}' AND l.record_id = {alias}.id "
+                f"AND l.field = '{field}'), {stored})")
+
+    def fill_links(self, kind: str, items: list[dict[str, Any]]) -> None:
+        """Fill the linked field of a bounded list of ``kind`` record dicts from the entity links (in place)."""
+        field = ENTITY_LINK_FIELDS.get(kind)
+        if field is None or not self.has_links or not items:
+            return
+        ids = [i["id"] for i in items if i.get("id")]
+        found: dict[str, str] = {}
+        for chunk_start in range(0, len(ids), 400):
+            chunk = ids[chunk_start : chunk_start + 400]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT record_id, entity_id FROM entity_links WHERE kind=? AND field=? AND record_id IN ({marks})"
+            found.update((r[0], r[1]) for r in self.conn.execute(sql, (kind, field, *chunk)))
+        for item in items:
+            if item.get("id") in found:
+                item[field] = found[item["id"]]
 
     # -- single records ------------------------------------------------------------------------
 
     def record(self, kind: str, record_id: str) -> dict[str, Any]:
         """One record by kind and id (NotFound when absent)."""
-        if kind not in RECORD_TYPES or kind in ("document", "rejection"):
-            raise QueryError(Code.E040, f"kind={kind!r}: not a record kind; choose one of {', '.join(k for k in RECORD_TYPES if k not in ('document', 'rejection'))}")
+        kinds = [k for k in RECORD_TYPES if k not in ("document", "rejection", "entity_link")]
+        if kind not in kinds:
+            raise QueryError(Code.E040, f"kind={kind!r}: not a record kind; choose one of {', '.join(kinds)}")
         row = self.conn.execute("SELECT data FROM records WHERE kind=? AND id=?", (kind, record_id)).fetchone()
         if row is None:
             raise NotFound(f"no {kind} with id {record_id!r}")
         data = json.loads(row["data"])
         data["_kind"] = kind
+        self.fill_links(kind, [data])
         return data
 
     def records_by_id(self, kind: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -135,6 +169,7 @@ class StoryReader:
                 data = json.loads(row["data"])
                 data["_kind"] = kind
                 found[row["id"]] = data
+        self.fill_links(kind, list(found.values()))
         return found
 
     def document_briefs(self, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -233,11 +268,11 @@ class StoryReader:
                 where.append("r.id = ?")
                 args.append(f.entity)
             elif kind == "attribution":
-                where.append("json_extract(r.data, '$.speaker_entity_id') = ?")
+                where.append(f"{self.linked('r', 'attribution')} = ?")
                 args.append(f.entity)
             elif kind == "claim":
                 where.append(
-                    "(json_extract(r.data, '$.holder_entity_id') = ? OR EXISTS (SELECT 1 FROM json_each(r.data, '$.participants') p WHERE p.value = ?))"
+                    f"({self.linked('r', 'claim')} = ? OR EXISTS (SELECT 1 FROM json_each(r.data, '$.participants') p WHERE p.value = ?))"
                 )
                 args.extend([f.entity, f.entity])
             elif kind == "event":
@@ -260,7 +295,7 @@ class StoryReader:
                 args.append(f.entity)
             elif kind in ("proposition", "contradiction"):
                 claims = (
-                    "SELECT c.id FROM records c WHERE c.kind = 'claim' AND (json_extract(c.data, '$.holder_entity_id') = ? "
+                    f"SELECT c.id FROM records c WHERE c.kind = 'claim' AND ({self.linked('c', 'claim')} = ? "
                     "OR EXISTS (SELECT 1 FROM json_each(c.data, '$.participants') p WHERE p.value = ?))"
                 )
                 field = "claim_ids" if kind == "proposition" else None
@@ -292,6 +327,7 @@ class StoryReader:
             data = json.loads(row["data"])
             data["_kind"] = kind
             items.append(data)
+        self.fill_links(kind, items)
         return {"_kind": kind, "total": total, "limit": limit, "offset": offset, "items": items}
 
     def list_documents(self, f: Filters, limit: int, offset: int) -> dict[str, Any]:
@@ -336,6 +372,8 @@ class StoryReader:
                 data = json.loads(row["data"])
                 data["_kind"] = row["kind"]
                 out[row["kind"]].append(data)
+        for kind, items in out.items():
+            self.fill_links(kind, items)
         entity_ids = sorted({m["entity_id"] for m in out["mention"] if m.get("entity_id")}
                             | {a["speaker_entity_id"] for a in out["attribution"] if a.get("speaker_entity_id")})
         entities = {eid: {"id": eid, "name": e["name"], "type": e["type"]} for eid, e in self.records_by_id("entity", entity_ids).items()}
@@ -353,6 +391,8 @@ class StoryReader:
         counts = {kind: 0 for kind in RECORD_TYPES}
         for row in self.conn.execute("SELECT kind, count(*) FROM records GROUP BY kind"):
             counts[row[0]] = row[1]
+        if self.has_links:
+            counts["entity_link"] = self.conn.execute("SELECT count(*) FROM entity_links").fetchone()[0]
         counts["document"] = self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         counts["rejection"] = self.conn.execute("SELECT count(*) FROM rejections").fetchone()[0]
         return counts
@@ -555,6 +595,7 @@ class StoryReader:
                     data = json.loads(r["data"])
                     data.update(_kind=kind, snippet=r["snippet"])
                     items.append(data)
+                self.fill_links(kind, items)
                 docs = self.document_briefs(sorted({i["doc_id"] for i in items}))
                 for i in items:
                     i["document"] = docs.get(i["doc_id"])
@@ -593,17 +634,17 @@ class StoryReader:
             "FROM records r, json_each(r.data, '$.actor_ids') a, json_each(r.data, '$.target_ids') t WHERE r.kind = 'event'"
         ):
             add(row["actor"], row["target"], "event", row["type"] or row["label"], {"_kind": "event", "id": row["id"]})
+        speaker, about, holder = self.linked("a", "attribution"), self.linked("m", "mention"), self.linked("r", "claim")
         for row in self.conn.execute(
-            "SELECT DISTINCT a.id, a.doc_id, json_extract(a.data, '$.speaker_entity_id') AS speaker, json_extract(m.data, '$.entity_id') AS about "
+            f"SELECT DISTINCT a.id, a.doc_id, {speaker} AS speaker, {about} AS about "
             "FROM records a, json_each(a.data, '$.content') c JOIN records m ON m.doc_id = a.doc_id AND m.kind = 'mention' "
             "AND m.start >= json_extract(c.value, '$.start') AND m.\"end\" <= json_extract(c.value, '$.end') "
-            "WHERE a.kind = 'attribution' AND json_extract(a.data, '$.speaker_entity_id') IS NOT NULL "
-            "AND json_extract(m.data, '$.entity_id') IS NOT NULL"
+            f"WHERE a.kind = 'attribution' AND {speaker} IS NOT NULL AND {about} IS NOT NULL"
         ):
             add(row["speaker"], row["about"], "statement", "said about", {"_kind": "attribution", "id": row["id"], "doc_id": row["doc_id"]})
         for row in self.conn.execute(
-            "SELECT r.id, r.doc_id, json_extract(r.data, '$.holder_entity_id') AS holder, json_extract(r.data, '$.predicate') AS predicate, p.value AS participant "
-            "FROM records r, json_each(r.data, '$.participants') p WHERE r.kind = 'claim' AND json_extract(r.data, '$.holder_entity_id') IS NOT NULL"
+            f"SELECT r.id, r.doc_id, {holder} AS holder, json_extract(r.data, '$.predicate') AS predicate, p.value AS participant "
+            f"FROM records r, json_each(r.data, '$.participants') p WHERE r.kind = 'claim' AND {holder} IS NOT NULL"
         ):
             add(row["holder"], row["participant"], "claim", row["predicate"], {"_kind": "claim", "id": row["id"], "doc_id": row["doc_id"]})
         degree: dict[str, int] = {}

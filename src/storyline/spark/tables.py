@@ -5,7 +5,9 @@ A run directory holds one Parquet dataset per table:
   language, text, data (the full Document as JSON, text excluded) — as the workspace's documents table;
 - ``raw``: sha, size, data (zlib-compressed input bytes) — nothing is lost on Spark either;
 - ``rejections``: source, line, stage, code, detail;
-- ``records``: id, kind, doc_id, start, end, stage, data (record JSON) — as the workspace's records table.
+- ``records``: id, kind, doc_id, start, end, stage, data (record JSON) — as the workspace's records table;
+  entity links (kind ``entity_link``, the workspace's ``entity_links`` table) are rows of it too, and
+  :meth:`ParquetSource.records` fills them into mentions, attributions and claims as the workspace does.
 
 :class:`ParquetSource` reads such a directory with pyarrow (no Spark needed), implements the
 RecordSource protocol of stages.py, and is what `storyline load` and the corpus stages read.
@@ -13,12 +15,13 @@ RecordSource protocol of stages.py, and is what `storyline load` and the corpus 
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storyline.model import RECORD_TYPES, Document, Rejection, from_dict, to_dict
+from storyline.model import ENTITY_LINK_FIELDS, RECORD_TYPES, Document, EntityLink, Rejection, from_dict, to_dict
 
 DOCUMENT_COLUMNS = (
     "id", "raw_sha", "source_uri", "format", "title", "outlet", "url", "published", "published_precision",
@@ -120,8 +123,21 @@ class ParquetSource:
         cls = RECORD_TYPES[kind]
         rows = _latest(self._rows("records", ("id", "doc_id", "start", "data", "kind", "stage"), ds.field("kind") == kind))
         rows.sort(key=lambda r: (r["doc_id"] is not None, r["doc_id"] or "", r["start"] if r["start"] is not None else -1, r["id"]))
+        field = ENTITY_LINK_FIELDS.get(kind)
+        links = self._links(kind, field) if field is not None else {}
         for row in rows:
-            yield from_dict(cls, json.loads(row["data"]))
+            data = json.loads(row["data"])
+            if row["id"] in links:
+                data[field] = links[row["id"]]
+            yield from_dict(cls, data)
+
+    def _links(self, kind: str, field: str) -> dict[str, str]:
+        """record id -> entity id of the entity links that fill ``field`` of ``kind`` records."""
+        found: dict[str, str] = {}
+        for link in self.records("entity_link"):
+            if link.kind == kind and link.field == field:
+                found[link.record_id] = link.entity_id
+        return found
 
     def record_rows(self) -> Iterator[dict[str, Any]]:
         """Raw rows of the records table (for `storyline load`)."""
@@ -171,10 +187,22 @@ def export_workspace(db: str | Path, directory: str | Path, rows_per_file: int =
         for table, columns in (("documents", DOCUMENT_COLUMNS), ("records", RECORD_COLUMNS)):
             cursor = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}")
             rows = (dict(zip(columns, row, strict=True)) for row in cursor)
+            if table == "records":
+                rows = itertools.chain(rows, _link_rows(conn))
             counts[table] = _write_rows(Path(directory) / table, table, rows, rows_per_file)
         return counts
     finally:
         conn.close()
+
+
+def _link_rows(conn: Any) -> Iterator[dict[str, Any]]:
+    """The workspace's entity_links table (schema 4 and later) as rows of the records table."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='entity_links'").fetchone() is None:
+        return
+    for kind, record_id, field, entity_id, stage in conn.execute(
+        "SELECT kind, record_id, field, entity_id, stage FROM entity_links ORDER BY kind, record_id, field"
+    ):
+        yield record_row("entity_link", stage, EntityLink(kind, record_id, field, entity_id))
 
 
 def _write_rows(folder: Path, table: str, rows: Iterator[dict[str, Any]] | Any, rows_per_file: int) -> int:

@@ -6,6 +6,9 @@ Layout (see docs/store.md):
 - ``rejections``: inputs or stages that failed, with code and detail (shown to the user);
 - ``records``: every per-document and cross-document record as JSON with its kind, document and span,
   written per (document, stage) or per cross-document stage, so a re-run replaces exactly what it redoes;
+- ``entity_links``: the resolved entity of a mention, an attribution's speaker and a claim's holder, written
+  by the ``link_entities`` corpus stage as an overlay (document-stage records are never rewritten); every
+  read of those records (``records``/``record``) shows the field filled from here;
 - ``stage_done``: which stage version has run on which document (re-runs redo only what changed);
 - ``parses``: serialised parses, so an unchanged document is never parsed twice;
 - FTS5 tables over documents and quote/claim text.
@@ -29,9 +32,9 @@ from typing import Any
 
 from storyline.errors import Code, WorkspaceError
 from storyline.ids import digest
-from storyline.model import RECORD_TYPES, Document, Rejection, from_dict, to_dict
+from storyline.model import ENTITY_LINK_FIELDS, RECORD_TYPES, Document, EntityLink, Rejection, from_dict, to_dict
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Each entry upgrades the schema from version i to i+1. Never edit a shipped migration; append.
 MIGRATIONS: list[str] = [
@@ -111,6 +114,20 @@ MIGRATIONS: list[str] = [
     # the whole kind in a temporary B-tree before the first row (seconds at 100k records, minutes at 10M).
     """
     CREATE INDEX records_kind_order ON records(kind, doc_id, start, id);
+    """,
+    # 4: resolved entities of mentions, speakers and holders as an overlay on document-stage records (an
+    # existing workspace gets its links when the next `build` runs the new link_entities stage).
+    """
+    CREATE TABLE entity_links (
+        kind TEXT NOT NULL,
+        record_id TEXT NOT NULL,
+        field TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        PRIMARY KEY (kind, record_id, field)
+    );
+    CREATE INDEX entity_links_entity ON entity_links(entity_id, kind, field);
+    CREATE INDEX entity_links_stage ON entity_links(stage);
     """,
 ]
 
@@ -405,10 +422,18 @@ class Workspace:
             f"DELETE FROM records_fts WHERE record_id IN (SELECT id FROM records WHERE {where})", args
         )
         self.conn.execute(f"DELETE FROM records WHERE {where}", args)
+        if doc_id is None:  # links are written by corpus stages only
+            self.conn.execute("DELETE FROM entity_links WHERE stage=?", (stage,))
 
     def _insert_records(self, stage: str, records: Iterable[Any]) -> None:
         kinds = {cls: kind for kind, cls in RECORD_TYPES.items()}
         for record in records:
+            if type(record) is EntityLink:
+                self.conn.execute(
+                    "INSERT OR REPLACE INTO entity_links(kind, record_id, field, entity_id, stage) VALUES (?,?,?,?,?)",
+                    (record.kind, record.record_id, record.field, record.entity_id, stage),
+                )
+                continue
             kind = kinds[type(record)]
             data = to_dict(record)
             rid = data.get("id") or digest(kind, json.dumps(data, sort_keys=True))
@@ -422,34 +447,69 @@ class Workspace:
                     (rid, kind, data.get("doc_id"), _record_text(kind, data)),
                 )
 
-    def records(self, kind: str, doc_id: str | None = None) -> Iterator[Any]:
-        """Records of one kind (optionally of one document), as model objects, streamed."""
+    def records(self, kind: str, doc_id: str | None = None, links: bool = True) -> Iterator[Any]:
+        """Records of one kind (optionally of one document), as model objects, streamed.
+
+        Mentions, attributions and claims come with their entity links filled in (see ``entity_links``);
+        ``links=False`` gives them as their document stage wrote them (what a document stage re-run reads,
+        so that its output never depends on corpus stages)."""
+        if kind == "entity_link":
+            yield from self._entity_links(doc_id)
+            return
         cls = RECORD_TYPES[kind]
+        field = ENTITY_LINK_FIELDS.get(kind) if links else None
+        select, args = "SELECT r.data FROM records r", [kind]
+        if field is not None:
+            select = ("SELECT r.data, l.entity_id FROM records r LEFT JOIN entity_links l "
+                      "ON l.kind=r.kind AND l.record_id=r.id AND l.field=?")
+            args.insert(0, field)
         if doc_id is None:
-            cur = self.conn.execute("SELECT data FROM records WHERE kind=? ORDER BY doc_id, start, id", (kind,))
+            cur = self.conn.execute(f"{select} WHERE r.kind=? ORDER BY r.doc_id, r.start, r.id", args)
         else:
-            cur = self.conn.execute(
-                "SELECT data FROM records WHERE kind=? AND doc_id=? ORDER BY start, id", (kind, doc_id)
-            )
+            cur = self.conn.execute(f"{select} WHERE r.kind=? AND r.doc_id=? ORDER BY r.start, r.id", (*args, doc_id))
         for row in cur:
-            yield from_dict(cls, json.loads(row[0]))
+            data = json.loads(row[0])
+            if field is not None and row[1] is not None:
+                data[field] = row[1]
+            yield from_dict(cls, data)
+
+    def _entity_links(self, doc_id: str | None) -> Iterator[EntityLink]:
+        if doc_id is not None:  # links belong to no document
+            return
+        cur = self.conn.execute("SELECT kind, record_id, field, entity_id FROM entity_links ORDER BY kind, record_id, field")
+        for row in cur:
+            yield EntityLink(kind=row[0], record_id=row[1], field=row[2], entity_id=row[3])
 
     def record(self, kind: str, record_id: str) -> Any | None:
-        """One record by kind and id."""
+        """One record by kind and id (with its entity link filled in, as :meth:`records`)."""
         row = self.conn.execute("SELECT data FROM records WHERE kind=? AND id=?", (kind, record_id)).fetchone()
-        return from_dict(RECORD_TYPES[kind], json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        data = json.loads(row[0])
+        field = ENTITY_LINK_FIELDS.get(kind)
+        if field is not None:
+            link = self.conn.execute(
+                "SELECT entity_id FROM entity_links WHERE kind=? AND record_id=? AND field=?", (kind, record_id, field)
+            ).fetchone()
+            if link is not None:
+                data[field] = link[0]
+        return from_dict(RECORD_TYPES[kind], data)
 
     def count(self, kind: str) -> int:
-        """How many records of a kind (``document`` and ``rejection`` count their own tables)."""
+        """How many records of a kind (``document``, ``rejection`` and ``entity_link`` count their own tables)."""
         if kind == "document":
             return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
         if kind == "rejection":
             return int(self.conn.execute("SELECT count(*) FROM rejections").fetchone()[0])
+        if kind == "entity_link":
+            return int(self.conn.execute("SELECT count(*) FROM entity_links").fetchone()[0])
         return int(self.conn.execute("SELECT count(*) FROM records WHERE kind=?", (kind,)).fetchone()[0])
 
     def info(self) -> dict[str, Any]:
         """A summary of what the workspace holds."""
         kinds = dict(self.conn.execute("SELECT kind, count(*) FROM records GROUP BY kind").fetchall())
+        if links := self.count("entity_link"):
+            kinds["entity_link"] = links
         return {
             "path": str(self.path),
             "schema_version": SCHEMA_VERSION,

@@ -546,7 +546,8 @@ def _event_labels(source: RecordSource, story_of: dict[str, tuple[str, int]]) ->
     return {sid: min(labels.items(), key=lambda kv: (-kv[1][0], kv[1][1]))[0] for sid, labels in counts.items()}
 
 
-@corpus_stage("cluster_stories", "1", produces=("story",), requires=("duplicate_group", "entity", "event"))
+# requires "entity_link": resolved mentions (Mention.entity_id) are read through the link overlay
+@corpus_stage("cluster_stories", "2", produces=("story",), requires=("duplicate_group", "entity", "entity_link", "event"))
 def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
     """Corpus stage: stories from the documents, keeping last run's assignments (stable story ids).
 

@@ -294,7 +294,8 @@ class _Desc(str):
         return str.__lt__(self, other)
 
 
-@corpus_stage("compare_sources", "2", produces=("outlet_report",), requires=("story", "proposition", "event", "entity"))
+# requires "entity_link": coverage counts resolved mentions (Mention.entity_id, an overlay)
+@corpus_stage("compare_sources", "3", produces=("outlet_report",), requires=("story", "proposition", "event", "entity", "entity_link"))
 def compare_sources(source: RecordSource, settings: Settings) -> Iterator[OutletReport]:
     """Corpus stage: outlet reports for every story with several outlets, and for the whole workspace."""
     stories: list[Story] = [s for s in source.records("story") if s.id != ALL_STORIES_ID]

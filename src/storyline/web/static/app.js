@@ -13,6 +13,7 @@ const KIND_LABEL = {
   timex: "time expressions", event_mention: "event mentions", event: "events", timeline_entry: "timeline entries",
   attribution: "quotes", claim: "claims", proposition: "propositions", contradiction: "contradictions",
   duplicate_group: "duplicate groups", story: "stories", rejection: "rejections", outlet_report: "outlet reports",
+  entity_link: "entity links",
 };
 // The workspace-wide summary (story.clusters.ALL_STORIES_ID): the overview's story, never one story among others.
 const ALL_STORIES_ID = "story-all";
