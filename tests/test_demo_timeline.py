@@ -103,7 +103,7 @@ SOURCE_GAPS = {
     "meeting": "events: 07-feed:2 'she met the chief executive of a company bidding ...' names neither side, so it joins no event",
     "forum": "entities: 03's lower-case 'varga' (machine translation) is known as a name only after cross-document "
              "resolution, which runs after extract_events, so 'has opened it' names no one and is dropped",
-    "denial": "events: 02's denial sentence is parsed together with the headline above it (no actor); 04 names the "
+    "denial": "events: 02 names Varga as the one who denies, 04 names the "
               "spokesperson and 07 the minister, and nothing links a spokesperson to the minister he speaks for",
 }
 DATE_GAPS = {

@@ -39,3 +39,17 @@ def test_text_longer_than_max_length_is_parsed_as_a_prefix_not_refused():
         nlp.max_length = saved
     assert doc.text == text[:60]  # offsets into the parse are offsets into the full text
     assert doc.ents
+
+
+def test_a_blank_line_and_a_dateline_end_sentences_the_parser_would_join():
+    text = ("Watchdog opens review of tender\nCoastline Daily | News | Friday 3 April 2026\n\n"
+            "RIVERTON, April 3 (Meridian) - Astavia's National Integrity Office said on Friday it had opened a review.\n\n"
+            "The office's director said the review would take six weeks")
+    (doc,) = parse_texts([text])
+    starts = [s.text.strip() for s in doc.sents]
+    assert "RIVERTON, April 3 (Meridian) -" in starts
+    assert any(s.startswith("Astavia's National Integrity Office said") for s in starts)
+    assert not any("Coastline Daily" in s and "RIVERTON" in s for s in starts)
+    said = next(t for t in doc if t.text == "said")
+    assert any(c.dep_ == "nsubj" and c.text == "Office" for c in said.children)
+    assert parser_version().endswith("+paragraphs")  # stored parses made without these boundaries are redone

