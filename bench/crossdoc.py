@@ -503,7 +503,7 @@ def write_workspace(path: Path, n_docs: int, seed: int = 7, workers: int = 1) ->
 # -- running the stages -----------------------------------------------------------------------------
 
 RUN_STAGE = """
-import json, sys, time
+import json, resource, sys, time
 from storyline.settings import Settings
 from storyline.stages import corpus_stages
 from storyline.store.workspace import Workspace
@@ -515,15 +515,29 @@ with Workspace(sys.argv[1], write=True) as ws:
     compute = time.perf_counter() - t
     ws.put_corpus_output(stage.name, stage.version, "bench", records)
     total, cpu = time.perf_counter() - t, time.process_time() - c
+stage_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 import hashlib
 from storyline.model import to_dict
-digest = hashlib.sha256("\\n".join(sorted(json.dumps(to_dict(r), sort_keys=True) for r in records)).encode()).hexdigest()
-print(json.dumps({"seconds": total, "cpu_seconds": cpu, "compute": compute, "records": len(records), "digest": digest}))
+# sha256 of the sorted record JSON joined by newlines, without holding the records and their JSON at once
+# (each record is dropped as its JSON is made) nor a joined copy of the JSON (hashed line by line)
+n = len(records)
+lines = []
+while records:
+    lines.append(json.dumps(to_dict(records.pop()), sort_keys=True).encode())
+lines.sort()
+h = hashlib.sha256()
+for i, line in enumerate(lines):
+    h.update(b"\\n" if i else b"")
+    h.update(line)
+digest = h.hexdigest()
+print(json.dumps({"seconds": total, "cpu_seconds": cpu, "compute": compute, "records": n, "digest": digest,
+                  "stage_rss_mib": round(stage_rss / 1024)}))
 """
 
 
 def run_stage(db: Path, name: str, timeout: float | None) -> dict[str, Any]:
-    """One corpus stage in a fresh process: seconds (compute + write), records written, peak RSS (MiB)."""
+    """One corpus stage in a fresh process: seconds (compute + write), records written, peak RSS (MiB) of the
+    whole process (``rss_mib``, digest included) and of the stage with its output written (``stage_rss_mib``)."""
     cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-c", RUN_STAGE, str(db), name]
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -577,7 +591,8 @@ def main() -> None:
             for name in names:
                 stages[name] = run_stage(db, name, args.timeout)
                 s = stages[name]
-                shown = (f"{1000 * s['cpu_seconds'] / size:.3f} CPU s/1k docs ({1000 * s['seconds'] / size:.3f} wall), {s['rss_mib']} MiB, "
+                shown = (f"{1000 * s['cpu_seconds'] / size:.3f} CPU s/1k docs ({1000 * s['seconds'] / size:.3f} wall), {s['rss_mib']} MiB "
+                         f"({s.get('stage_rss_mib')} before the digest), "
                          f"{s['records']:,} records sha256 {s['digest'][:12]}"
                          if s["seconds"] is not None else f"timed out after {args.timeout} s")
                 print(f"  {size:,} {name}: {shown}", flush=True)

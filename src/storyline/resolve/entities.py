@@ -140,6 +140,18 @@ SCORE_SHORT_FORM = 0.85
 SOUND_ALIKE_MIN_SIMILARITY = 0.6
 
 
+# One float object per distinct score (keyed by repr, so 1.0 and 1, or 0.0 and -0.0, stay apart); at most a
+# few thousand values, as scores are rounded to three decimals.
+_SCORES: dict[str, float] = {}
+
+
+def _judgement(left: str, right: str, verdict: str, score: float, reason: str) -> Judgement:
+    """A Judgement kept until the end of the run: its reason is interned (the same merge reason, say "same
+    document: 'Peskov' is the surname of 'Dmitry Peskov'", recurs in every document writing both names)
+    and its score is a shared float, so a corpus's judgements do not each carry their own copies."""
+    return Judgement(left, right, verdict, _SCORES.setdefault(repr(score), score), intern(reason))
+
+
 @dataclass
 class _Node:
     """A set of mentions already known to be one entity (a union-find root's payload)."""
@@ -192,7 +204,7 @@ class _Partition:
         if ra == rb:
             return False
         if self.blocked(a, b):
-            self.judgements.append(Judgement(a, b, "different", 1.0, "user verdict: different (merge not made)"))
+            self.judgements.append(_judgement(a, b, "different", 1.0, "user verdict: different (merge not made)"))
             return False
         if (len(self.members.get(ra, ())) or 1) < (len(self.members.get(rb, ())) or 1):
             ra, rb = rb, ra
@@ -203,7 +215,7 @@ class _Partition:
         merged.extend(self.members.pop(rb, None) or (rb,))
         if rb in self.roles:
             self.roles.setdefault(ra, []).extend(self.roles.pop(rb))
-        self.judgements.append(Judgement(a, b, "same", round(score, 3), reason))
+        self.judgements.append(_judgement(a, b, "same", round(score, 3), reason))
         return True
 
 
@@ -577,7 +589,7 @@ class Resolver:
                     why = "the only full name with this surname in the corpus" if len(scored) == 1 else f"shares most context (overlap {best_score:.2f} vs {scored[1][0]:.2f})"
                     self.part.union(target.id, rep.id, 0.8 if len(scored) == 1 else 0.6 + best_score / 4, f"surname {rep.text!r} -> {target.text!r}: {why}")
                 else:
-                    self.part.judgements.append(Judgement(rep.id, info[best]["rep"].id if best in info else best, "unsure", round(best_score, 3),
+                    self.part.judgements.append(_judgement(rep.id, info[best]["rep"].id if best in info else best, "unsure", round(best_score, 3),
                                                           f"surname {rep.text!r} fits {len(scored)} people; left apart"))
         self._doc_names_cache = {}  # one set of names per document: not kept between passes
 
@@ -606,7 +618,7 @@ class Resolver:
             why = "same name" if g == 1.0 and ia["surname"] == ib["surname"] else "spelling/transliteration variant"
             self.part.union(ra.id, rb.id, g, f"{why}: {ra.text!r} ~ {rb.text!r}")
         elif g == 0.0:
-            self.part.judgements.append(Judgement(ra.id, rb.id, "different", 0.0, f"same surname, different given names: {ra.text!r} / {rb.text!r}"))
+            self.part.judgements.append(_judgement(ra.id, rb.id, "different", 0.0, f"same surname, different given names: {ra.text!r} / {rb.text!r}"))
 
     def _shared_role(self, a: str, b: str) -> str:
         """The title of a role both clusters hold (same head word, one title's words inside the other's), or ""."""
