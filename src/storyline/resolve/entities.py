@@ -152,6 +152,18 @@ def _judgement(left: str, right: str, verdict: str, score: float, reason: str) -
     return Judgement(left, right, verdict, _SCORES.setdefault(repr(score), score), intern(reason))
 
 
+@dataclass(slots=True)
+class _PersonCluster:
+    """What the cross-document person pass needs of one cluster: its surname, its given names (most
+    written first), whether it holds a full name, and the mention that stands for it (one small object per
+    cluster: a corpus has several person clusters per document at that point)."""
+
+    surname: str
+    givens: tuple[tuple[str, ...], ...]
+    full: bool
+    rep: Mention
+
+
 @dataclass
 class _Node:
     """A set of mentions already known to be one entity (a union-find root's payload)."""
@@ -219,8 +231,12 @@ class _Partition:
         return True
 
 
+@lru_cache(maxsize=1 << 16)
 def role_key(title: str) -> tuple[str, frozenset[str]]:
-    """(head word, content words) of a title: "press Secretary of the President" -> ("secretary", {...})."""
+    """(head word, content words) of a title: "press Secretary of the President" -> ("secretary", {...}).
+
+    Memoised: titles repeat, and every role of the corpus keeps its key for the whole run (one shared pair
+    per title, not one per role)."""
     from storyline.extract.roles import ROLE_HEADS
 
     words = [_SPELLING.get(w, w) for w in fold(title).split()]
@@ -281,12 +297,18 @@ class Resolver:
         # labels, and a name written many times are one string each, not one per mention as decoded from
         # the store (about half of the stage's memory before). The entity link read with a stored mention
         # is not used here and is not kept.
+        # Offsets past 256 are int objects of their own as decoded; they are shared too (they are bounded
+        # by the length of a document).
         self.mentions: dict[str, Mention] = {}
+        offsets: dict[int, int] = {}
         for m in mentions:
-            self.mentions[m.id] = Mention(m.id, intern(m.doc_id), m.start, m.end, intern(m.text), intern(m.type), intern(m.source))
+            self.mentions[m.id] = Mention(m.id, intern(m.doc_id), offsets.setdefault(m.start, m.start), offsets.setdefault(m.end, m.end),
+                                          intern(m.text), intern(m.type), intern(m.source))
         self.roles: dict[str, list[Role]] = defaultdict(list)
         for r in roles:
-            self.roles[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title)))
+            self.roles[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title), text=intern(r.text),
+                                                                start=offsets.setdefault(r.start, r.start), end=offsets.setdefault(r.end, r.end)))
+        del offsets
         self.part = _Partition()
         for mid in self.mentions:
             self.part.add(mid)
@@ -511,7 +533,7 @@ class Resolver:
         most mentioned first), so a heavy surname does not make the pass quadratic."""
         clusters = self._clusters(self.person_like)
         self._doc_names_cache = {}  # documents gained mentions (lexicon) and merges since the last pass
-        info: dict[str, dict[str, Any]] = {}
+        info: dict[str, _PersonCluster] = {}
         blocks: dict[str, set[str]] = defaultdict(set)
         for root, ms in clusters.items():
             texts = Counter(m.text for m in ms)
@@ -529,26 +551,28 @@ class Resolver:
                 continue
             sn = surnames.most_common(1)[0][0]
             rep = next(m for m in ms if m.text == full) if full else ms[0]
-            info[root] = {"surname": sn, "givens": [list(g) for g, _ in givens.most_common()], "full": bool(givens), "rep": rep}
+            info[root] = _PersonCluster(sn, tuple(g for g, _ in givens.most_common()), bool(givens), rep)
             blocks[skeleton(sn.replace(" ", ""))].add(root)
+        sizes = {root: len(clusters[root]) for root in info}
+        del clusters  # the mention lists of every cluster are not needed past this point
         context: dict[str, set[str]] = {}
         for block in blocks.values():
-            roots = sorted(block, key=lambda r: (-len(clusters[r]), r))
-            fulls = [r for r in roots if info[r]["full"]]
+            roots = sorted(block, key=lambda r: (-sizes[r], r))
+            fulls = [r for r in roots if info[r].full]
             # The very same name (surname and given names) is one person: merged without pair scoring.
             by_form: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
             for r in fulls:
-                by_form[(info[r]["surname"], tuple(info[r]["givens"][0]))].append(r)
+                by_form[(info[r].surname, tuple(info[r].givens[0]))].append(r)
             for same in by_form.values():
                 for other in same[1:]:
-                    ra, rb = info[same[0]]["rep"], info[other]["rep"]
+                    ra, rb = info[same[0]].rep, info[other].rep
                     self.part.union(ra.id, rb.id, 1.0, f"same name: {ra.text!r} ~ {rb.text!r}")
             forms = [same[0] for same in by_form.values()]
             # Name vs name, inside sub-blocks sharing a given-name initial (transliteration variants keep
             # their first letter: Sergei/Sergey, Dmitry/Dmitri, V./Vladimir), the most mentioned first.
             by_initial: dict[str, list[str]] = defaultdict(list)
             for r in forms:
-                for initial in sorted({g[0][:1] for g in info[r]["givens"] if g}):
+                for initial in sorted({g[0][:1] for g in info[r].givens if g}):
                     group = by_initial[initial]
                     for other in group[:MAX_COMPARED]:
                         self._compare_full_names(info[other], info[r], context)
@@ -556,12 +580,12 @@ class Resolver:
             # Surname-only clusters: attach to the one full-name cluster of the block (or the clearly best by context).
             fulls_by_surname: dict[str, list[str]] = defaultdict(list)
             for r in fulls:
-                fulls_by_surname[info[r]["surname"]].append(r)
+                fulls_by_surname[info[r].surname].append(r)
             first_orphan: dict[str, str] = {}
             for r in roots:
-                if info[r]["full"]:
+                if info[r].full:
                     continue
-                sn = info[r]["surname"]
+                sn = info[r].surname
                 cands: dict[str, None] = {}
                 for other_sn, owners in fulls_by_surname.items():
                     if same_surname(sn, other_sn):
@@ -572,11 +596,11 @@ class Resolver:
                         continue
                     # No full name anywhere to tell people apart: one surname, one person.
                     if sn in first_orphan and self.part.find(first_orphan[sn]) != self.part.find(r):
-                        first = info[first_orphan[sn]]["rep"]
-                        self.part.union(first.id, info[r]["rep"].id, 0.7, f"same surname {sn!r} and no full name in the corpus that could tell two people apart")
+                        first = info[first_orphan[sn]].rep
+                        self.part.union(first.id, info[r].rep.id, 0.7, f"same surname {sn!r} and no full name in the corpus that could tell two people apart")
                     first_orphan.setdefault(sn, r)
                     continue
-                rep = info[r]["rep"]
+                rep = info[r].rep
                 # Candidates in block order (most mentioned first), at most MAX_COMPARED of them.
                 candidates = list(cands)[:MAX_COMPARED]
                 if len(candidates) == 1:
@@ -585,27 +609,27 @@ class Resolver:
                     scored = sorted(((self._overlap(context, r, c), c) for c in candidates), reverse=True)
                 best_score, best = scored[0]
                 if len(scored) == 1 or best_score - scored[1][0] >= CONTEXT_MARGIN:
-                    target = info[best]["rep"] if best in info else self.mentions[best]
+                    target = info[best].rep if best in info else self.mentions[best]
                     why = "the only full name with this surname in the corpus" if len(scored) == 1 else f"shares most context (overlap {best_score:.2f} vs {scored[1][0]:.2f})"
                     self.part.union(target.id, rep.id, 0.8 if len(scored) == 1 else 0.6 + best_score / 4, f"surname {rep.text!r} -> {target.text!r}: {why}")
                 else:
-                    self.part.judgements.append(_judgement(rep.id, info[best]["rep"].id if best in info else best, "unsure", round(best_score, 3),
+                    self.part.judgements.append(_judgement(rep.id, info[best].rep.id if best in info else best, "unsure", round(best_score, 3),
                                                           f"surname {rep.text!r} fits {len(scored)} people; left apart"))
         self._doc_names_cache = {}  # one set of names per document: not kept between passes
 
-    def _compare_full_names(self, ia: dict[str, Any], ib: dict[str, Any], context: dict[str, set[str]]) -> None:
+    def _compare_full_names(self, ia: _PersonCluster, ib: _PersonCluster, context: dict[str, set[str]]) -> None:
         """Two full-name clusters of one block: same person (union), different (judgement) or no verdict."""
-        ra, rb = ia["rep"], ib["rep"]
+        ra, rb = ia.rep, ib.rep
         if self.part.find(ra.id) == self.part.find(rb.id):
             return
-        if not same_surname(ia["surname"], ib["surname"]):
+        if not same_surname(ia.surname, ib.surname):
             # Same block means same surname skeleton; with the very same given name that may be a surname
             # transliterated by sound ("Anton Weiss" / "Anton Vais") -- or two people (Martin/Morton share
             # a skeleton too), so the surnames must be alike enough and the two must share context or a role.
-            shared = {g[0] for g in ia["givens"] if g and len(g[0]) > 2} & {g[0] for g in ib["givens"] if g and len(g[0]) > 2}
-            if not shared or min(len(ia["surname"]), len(ib["surname"])) < 4:
+            shared = {g[0] for g in ia.givens if g and len(g[0]) > 2} & {g[0] for g in ib.givens if g and len(g[0]) > 2}
+            if not shared or min(len(ia.surname), len(ib.surname)) < 4:
                 return
-            if token_similarity(ia["surname"], ib["surname"]) < SOUND_ALIKE_MIN_SIMILARITY:
+            if token_similarity(ia.surname, ib.surname) < SOUND_ALIKE_MIN_SIMILARITY:
                 return
             overlap = self._overlap(context, ra.id, rb.id)
             role = self._shared_role(ra.id, rb.id)
@@ -613,9 +637,9 @@ class Resolver:
                 why = f"shared role {role!r}" if role else f"shared context (overlap {overlap:.2f})"
                 self.part.union(ra.id, rb.id, SCORE_SOUND_ALIKE, f"same given name, surname spelled by sound, {why}: {ra.text!r} ~ {rb.text!r}")
             return
-        g = max((given_compatible(x, y) for x in ia["givens"] for y in ib["givens"]), default=0.0)
+        g = max((given_compatible(x, y) for x in ia.givens for y in ib.givens), default=0.0)
         if g >= 0.85:
-            why = "same name" if g == 1.0 and ia["surname"] == ib["surname"] else "spelling/transliteration variant"
+            why = "same name" if g == 1.0 and ia.surname == ib.surname else "spelling/transliteration variant"
             self.part.union(ra.id, rb.id, g, f"{why}: {ra.text!r} ~ {rb.text!r}")
         elif g == 0.0:
             self.part.judgements.append(_judgement(ra.id, rb.id, "different", 0.0, f"same surname, different given names: {ra.text!r} / {rb.text!r}"))
