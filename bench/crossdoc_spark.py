@@ -5,11 +5,12 @@
 For each size, bench/crossdoc.py's synthetic workspace (news-like documents with exact per-document records,
 1 in 20 a syndicated copy, an event mention in every lead) is written, then:
 
-- local path: ``find_duplicates`` and ``resolve_events`` (the registered stage functions) over the SQLite
-  workspace, in a fresh process;
+- local path: ``find_duplicates``, ``resolve_events`` and ``resolve.propositions`` (the registered stage
+  functions) over the SQLite workspace, in a fresh process;
 - Spark path: the workspace's documents and records exported to the Parquet layout of `storyline spark
-  build` (spark/tables.py ``export_workspace``), then ``find_duplicates_on_spark`` and
-  ``resolve_events_on_spark`` on a fresh ``local[2]`` session, in a fresh process. The session's start-up
+  build` (spark/tables.py ``export_workspace``), then ``find_duplicates_on_spark``,
+  ``resolve_events_on_spark`` and ``resolve_propositions_on_spark`` on a fresh ``local[2]`` session, in a
+  fresh process. The session's start-up
   is timed apart from the stages.
 
 Reported per path and stage: seconds per 1,000 documents, the growth of time per document against the
@@ -35,7 +36,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "results"
-STAGES = ("find_duplicates", "resolve_events")
+STAGES = ("find_duplicates", "resolve_events", "resolve.propositions")
 
 LOCAL = """
 import hashlib, json, sys, time
@@ -152,13 +153,13 @@ def report(measured: dict[int, dict[str, Any]], args: argparse.Namespace) -> Non
     columns = ["documents"]
     for path in ("local", "spark"):
         columns += [f"{path} {s} s/1k docs" for s in STAGES] + [f"{path} s/1k docs", f"{path} growth vs {smallest:,}"]
-    columns += ["spark / local", "spark session start s", "duplicate groups / events", "records identical",
+    columns += ["spark / local", "spark session start s", "records per stage (" + " / ".join(STAGES) + ")", "records identical",
                 "load average (1 min) before-after"]
     largest = sizes[-1]
     result = {
         "name": "crossdoc-spark",
         "title": "Cross-document stages distributed on Spark local[2] (dedupe by LSH bands, event coreference by "
-                 "connected blocks) against the local path, on synthetic per-document records",
+                 "connected blocks, propositions by class family) against the local path, on synthetic per-document records",
         "command": "python -m bench.crossdoc_spark --sizes " + " ".join(map(str, sizes)),
         "recorded": dt.date.today().isoformat(),
         "machine": f"{platform.machine()} CPython {platform.python_version()}, shared 2-core VM",
@@ -169,6 +170,8 @@ def report(measured: dict[int, dict[str, Any]], args: argparse.Namespace) -> Non
             "spark_growth": round(per_k(largest, "spark") / per_k(smallest, "spark"), 2),
             "spark_dedupe_growth": round(per_k(largest, "spark", "find_duplicates") / per_k(smallest, "spark", "find_duplicates"), 2),
             "spark_events_growth": round(per_k(largest, "spark", "resolve_events") / per_k(smallest, "spark", "resolve_events"), 2),
+            "spark_propositions_growth": round(per_k(largest, "spark", "resolve.propositions")
+                                               / per_k(smallest, "spark", "resolve.propositions"), 2),
         },
         "raw": {str(k): v for k, v in measured.items()},
         "notes": [

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from storyline.grouping import DisjointSets
 from storyline.ids import record_id
-from storyline.model import Claim, Contradiction, Proposition
+from storyline.model import Attribution, Claim, Contradiction, Entity, Proposition
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
 from storyline.story.clusters import ALL_STORIES_ID
@@ -70,8 +70,30 @@ BLOCK_WINDOW = 100
 # A claim of a contradiction is compared with at most this many claims of the other side.
 MAX_OPPONENTS = 200
 
+
+def _class_families() -> dict[str, str]:
+    families: DisjointSets[str] = DisjointSets()
+    for broader, narrower in DENIAL_ENTAILS.items():
+        for cls in narrower:
+            families.union(broader, cls)
+    return families.representatives()
+
+
+# Claims of different predicate classes are never compared, except that a denial of a broader event may join
+# the classes it entails (DENIAL_ENTAILS): class -> its family (the smallest class it can meet), for those.
+CLASS_FAMILIES: dict[str, str] = _class_families()
+
 # Predicates too light to identify a proposition on their own ("X was ...", "X has ...").
 LIGHT_PREDICATES = frozenset("be have do get become seem appear go come make take give".split())
+
+
+def claim_block(claim: Claim) -> str | None:
+    """The independent block a claim is grouped in: its predicate class's family (None: the claim has no class
+    and joins no proposition). Grouping (:func:`group_claims`) never links, compares or ranks claims of two
+    blocks against each other, so grouping each block alone, its claims in the order the stage reads them,
+    gives exactly the groups of the whole corpus (spark/propositions.py relies on it)."""
+    cls = predicate_class(claim.predicate)
+    return CLASS_FAMILIES.get(cls, cls) if cls else None
 
 
 def predicate_class(predicate: str) -> str:
@@ -141,12 +163,32 @@ def _matches(a: Claim, b: Claim, ka: frozenset[str], kb: frozenset[str], pa: fro
     return len(shared) >= MIN_SHARED_KEYWORDS
 
 
+def mention_entity_names(entities: Iterable[Entity]) -> dict[str, str]:
+    """mention id -> the name of its entity (the last entity read names a shared mention)."""
+    out: dict[str, str] = {}
+    for entity in entities:
+        for mid in entity.mention_ids:
+            out[mid] = entity.name
+    return out
+
+
+def document_speakers(attributions: Iterable[Attribution], mentions: Iterable[tuple[int, int, str]]) -> dict[str, str]:
+    """attribution id -> entity name within one document: ``mentions`` are the document's resolved mentions
+    as (start, end, entity name) in record order; the last one overlapping an attribution's source names it."""
+    spans = list(mentions)
+    out: dict[str, str] = {}
+    for a in attributions:
+        if a.source is None:
+            continue
+        for s, e, name in spans:
+            if s < a.source.end and a.source.start < e:
+                out[a.id] = name
+    return out
+
+
 def _speaker_entities(source: RecordSource) -> dict[str, str]:
     """attribution id -> entity name, for attributions whose source span overlaps an entity's mention."""
-    entity_of_mention: dict[str, str] = {}
-    for entity in source.records("entity"):
-        for mid in entity.mention_ids:
-            entity_of_mention[mid] = entity.name
+    entity_of_mention = mention_entity_names(source.records("entity"))
     if not entity_of_mention:
         return {}
     mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
@@ -155,12 +197,9 @@ def _speaker_entities(source: RecordSource) -> dict[str, str]:
         if name:
             mentions[m.doc_id].append((m.start, m.end, name))
     out: dict[str, str] = {}
-    for a in source.records("attribution"):
-        if a.source is None:
-            continue
-        for s, e, name in mentions.get(a.doc_id, ()):
-            if s < a.source.end and a.source.start < e:
-                out[a.id] = name
+    for a in source.records("attribution"):  # streamed: one attribution at a time
+        if a.doc_id in mentions:
+            out.update(document_speakers((a,), mentions[a.doc_id]))
     return out
 
 
@@ -329,7 +368,7 @@ def _holder(claim: Claim, speakers: dict[str, str], outlets: dict[str, str | Non
     return claim.holder or outlets.get(claim.doc_id) or f"article {claim.doc_id}"
 
 
-def _contradiction_pair(group: list[_Frame], holders: dict[str, str]) -> tuple[_Frame, _Frame] | None:
+def _contradiction_pair(group: list[_Frame], holders: Mapping[str, str]) -> tuple[_Frame, _Frame] | None:
     """An opposite-polarity pair on the same participants, from two holders or one holder twice.
 
     The other side is looked up by participant key (each claim meets at most MAX_OPPONENTS opponents),
@@ -389,32 +428,38 @@ def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[A
     claims = [c for c in source.records("claim") if c.predicate]
     speakers = _speaker_entities(source)
     for frames in _group_frames(_frames(claims), story_scopes(source)):
-        group = [f.claim for f in frames]
-        docs = {c.doc_id for c in group}
-        holders = {c.id: _holder(c, speakers, outlets) for c in group}
-        pair = _contradiction_pair(frames, holders)
-        if len(docs) < 2 and pair is None:
-            continue
-        asserted = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "for"))
-        denied = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "against"))
-        dated = sorted((published[c.doc_id] or "", c.doc_id, c.id) for c in group if published.get(c.doc_id))
-        first_doc = dated[0][1] if dated else None
-        first_date = dated[0][0] if dated else None
-        anchor = pair[0].claim if pair else next((f.claim for f in frames if f.side == "for"), group[0])
-        pid = record_id("p", *sorted(c.id for c in group))
-        yield Proposition(
-            id=pid, label=anchor.text[:200], claim_ids=tuple(c.id for c in group), asserted_by=asserted,
-            denied_by=denied, first_reported_doc=first_doc, first_reported_date=first_date, contradiction=pair is not None,
+        holders = {f.claim.id: _holder(f.claim, speakers, outlets) for f in frames}
+        yield from proposition_records(frames, holders, published)
+
+
+def proposition_records(frames: list[_Frame], holders: Mapping[str, str], published: Mapping[str, str | None]) -> Iterator[Any]:
+    """The Proposition (and Contradiction, if any) of one group of frames; nothing for a group that is one
+    document's and holds no contradiction. ``holders``: claim id -> holder; ``published``: doc id -> date."""
+    group = [f.claim for f in frames]
+    docs = {c.doc_id for c in group}
+    pair = _contradiction_pair(frames, holders)
+    if len(docs) < 2 and pair is None:
+        return
+    asserted = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "for"))
+    denied = tuple(dict.fromkeys(holders[f.claim.id] for f in frames if f.side == "against"))
+    dated = sorted((published[c.doc_id] or "", c.doc_id, c.id) for c in group if published.get(c.doc_id))
+    first_doc = dated[0][1] if dated else None
+    first_date = dated[0][0] if dated else None
+    anchor = pair[0].claim if pair else next((f.claim for f in frames if f.side == "for"), group[0])
+    pid = record_id("p", *sorted(c.id for c in group))
+    yield Proposition(
+        id=pid, label=anchor.text[:200], claim_ids=tuple(c.id for c in group), asserted_by=asserted,
+        denied_by=denied, first_reported_doc=first_doc, first_reported_date=first_date, contradiction=pair is not None,
+    )
+    if pair is not None:
+        a, d = pair[0].claim, pair[1].claim
+        same = holders[a.id] == holders[d.id]
+        explanation = (
+            f"{holders[a.id]} {'said' if not same else 'first said'}: \u201c{a.text}\u201d ({a.doc_id}); "
+            f"{holders[d.id]} {'later ' if same else ''}{'denied' if d.modality == 'denied' else 'said'}: "
+            f"\u201c{d.text}\u201d ({d.doc_id}) — opposite polarity on {', '.join(sorted(pair[0].parts & pair[1].parts))}"
         )
-        if pair is not None:
-            a, d = pair[0].claim, pair[1].claim
-            same = holders[a.id] == holders[d.id]
-            explanation = (
-                f"{holders[a.id]} {'said' if not same else 'first said'}: \u201c{a.text}\u201d ({a.doc_id}); "
-                f"{holders[d.id]} {'later ' if same else ''}{'denied' if d.modality == 'denied' else 'said'}: "
-                f"\u201c{d.text}\u201d ({d.doc_id}) — opposite polarity on {', '.join(sorted(pair[0].parts & pair[1].parts))}"
-            )
-            yield Contradiction(
-                id=record_id("x", pid), proposition_id=pid, asserting_claim_ids=_members(frames, pair, "for"),
-                denying_claim_ids=_members(frames, pair, "against"), explanation=explanation,
-            )
+        yield Contradiction(
+            id=record_id("x", pid), proposition_id=pid, asserting_claim_ids=_members(frames, pair, "for"),
+            denying_claim_ids=_members(frames, pair, "against"), explanation=explanation,
+        )

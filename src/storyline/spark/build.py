@@ -223,8 +223,10 @@ def distributed_stages() -> dict[str, Any]:
     returning an RDD of the stage's records (the same records as the stage's local function)."""
     from storyline.spark.duplicates import find_duplicates_on_spark
     from storyline.spark.events import resolve_events_on_spark
+    from storyline.spark.propositions import resolve_propositions_on_spark
 
-    return {"find_duplicates": find_duplicates_on_spark, "resolve_events": resolve_events_on_spark}
+    return {"find_duplicates": find_duplicates_on_spark, "resolve_events": resolve_events_on_spark,
+            "resolve.propositions": resolve_propositions_on_spark}
 
 
 RECORDS_SCHEMA = (("id", "string"), ("kind", "string"), ("doc_id", "string"), ("start", "int32"), ("end", "int32"),
