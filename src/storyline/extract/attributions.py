@@ -469,6 +469,10 @@ def _subject(verb: Any) -> list[Any]:
         lo, hi = _line(verb)
         skip = {t.i for t in verb.subtree}
         return _trim([t for t in verb.head.subtree if t.i not in skip and t.i < verb.i and lo <= t.idx < hi])
+    if verb.dep_ == "pcomp" and verb.tag_ == "VBG" and verb.head.dep_ == "prep" and verb.head.head.pos_ in ("VERB", "AUX"):
+        # "Trump responded by saying ...", "After saying he was nervous, the man ...": the clause the
+        # preposition hangs on speaks
+        return _subject(verb.head.head)
     if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis", "acl") and verb.head.i != verb.i:
         # "X endorsed Cruz, saying ..." / "X said ... and added ...": the head's subject speaks
         if verb.dep_ != "conj" and verb.tag_ not in ("VBG",) and not (verb.dep_ == "xcomp" and verb.head.i < verb.i):
@@ -593,6 +597,11 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
             # sentence, with no cue of its own, is the same speaker going on
             last.content.append((qs, qe))
             continue
+        if last is not None and last.direct and last.cue and _resumes_after_aside(doc, last, qs):
+            # `"A," said Ms. Acosta, referring to the bankruptcy chapter. "B."`: the aside after the cue
+            # names no other speaker, so the next sentence's quote is still hers
+            last.content.append((qs, qe))
+            continue
         if last is not None and last.direct and _starts_paragraph(text, qs):
             last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
             if last_end <= qs and not re.search(r"\w", text[last_end:qs]):
@@ -658,6 +667,25 @@ def _lead_in(doc: Any, first: Any, floor: int) -> int | None:
         return None
     lead = _trim(before)
     return lead[0].idx if lead else None
+
+
+ASIDE_MAX_TOKENS = 40
+
+
+def _resumes_after_aside(doc: Any, last: Found, qs: int) -> bool:
+    """Whether a quote at ``qs`` opens a sentence on the line of ``last``'s cue, or the paragraph after
+    it, after words that hold no quotation and no finite cue verb of their own (participles such as
+    "referring", "adding" go with the cue before them)."""
+    text = text_of(doc)
+    last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+    if last_end > qs or not re.search(r"[.!?][\"”’']*\s+$", text[last_end:qs]):
+        return False
+    if "\n" in text[last_end:qs].rstrip():
+        return False  # a paragraph of other words between: not the cue's paragraph any more
+    gap = list(doc.char_span(last_end, qs, alignment_mode="expand") or [])
+    if len(gap) > ASIDE_MAX_TOKENS or any(t.text in QUOTE_MARKS or t.text in ("''", "”", "’", "'") for t in gap):
+        return False
+    return not any(_is_cue_verb(t) and t.tag_ != "VBG" for t in gap)
 
 
 def _next_sentence(doc: Any, last: Found, qs: int) -> bool:
@@ -889,6 +917,16 @@ def _content_root(verb: Any) -> tuple[Any, Any] | None:
     comps = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.idx < hi]
     if comps:
         return comps[-1], None
+    # "says in a statement that ...", "said following a vote in 2001 that ...": the parser hangs the
+    # that-clause on the noun of a phrase between
+    for c in verb.rights if not any(d.dep_ in ("dobj", "xcomp") for d in verb.children) else ():
+        if c.dep_ != "prep" or not lo <= c.idx < hi:
+            continue
+        for t in c.subtree:
+            if t.dep_ in ("acl", "ccomp") and t.head.pos_ in ("NOUN", "PROPN") and any(
+                m.dep_ == "mark" and m.lower_ == "that" and m.i == min(x.i for x in t.subtree) for m in t.children
+            ):
+                return t, None
     # "Trump said after the convention he would not accept ...": the parser makes the complement an
     # adverbial clause when a phrase sits between; one with its own subject and no conjunction
     # ("if", "because", "when") is the complement
@@ -985,6 +1023,8 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
         if croot.dep_ == "dobj":  # "called him a total stiff": the object with its predicate
             content = _trim(content + [t for c in tok.children if c.dep_ in ("oprd", "xcomp", "attr") for t in c.subtree])
             content = _trim(content + _object_complements(tok, croot))
+        if croot.dep_ == "ccomp" and exclude is None:
+            content = _trim(content + _conjoined_clauses(tok, croot))
         if croot.dep_ == "xcomp" and _raising(tok):
             # "the lack of enthusiasm seems to be a real issue", "Obama's veto is expected to come":
             # the subject is part of what is said, not who says it
@@ -1016,6 +1056,21 @@ def _object_complements(verb: Any, obj: Any) -> list[Any]:
             continue
         if (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS) or c.dep_ in ("oprd", "xcomp"):
             out.extend(c.subtree)
+    return out
+
+
+def _conjoined_clauses(verb: Any, comp: Any) -> list[Any]:
+    """`He said the time for being politically correct is over, and the nation has to act`: the parser
+    hangs the second clause on the cue verb, but it is the second half of what was said. A clause with a
+    subject of its own and no cue verb, after the complement, in the cue's sentence."""
+    out: list[Any] = []
+    for c in verb.rights:
+        if c.dep_ != "conj" or c.i < comp.i or c.sent.start != verb.sent.start or _is_cue_verb(c):
+            continue
+        if not any(d.dep_ in ("nsubj", "nsubjpass", "expl") for d in c.children):
+            continue
+        cc = [d for d in verb.children if d.dep_ == "cc" and comp.i < d.i < c.i]
+        out.extend(cc + list(c.subtree))
     return out
 
 
