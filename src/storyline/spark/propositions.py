@@ -132,9 +132,7 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
         scope_of = sc.broadcast(DisjointSets(links_between.union(copy_links).distinct().collect()).representatives())
 
         # 2. speakers: entity names reach their mentions, then attributions meet their document's mentions
-        entity_name = latest_rows(records, "entity", rank) \
-            .flatMap(lambda r: [(mid, (_order(r), json.loads(r["data"])["name"])) for mid in json.loads(r["data"]).get("mention_ids", ())]) \
-            .reduceByKey(max).mapValues(lambda v: v[1])
+        entity_name = latest_rows(records, "entity", rank).flatMap(_entity_mentions).reduceByKey(max).mapValues(lambda v: v[1])
         mentions = latest_rows(records, "mention", rank).map(lambda r: (r["id"], r)).join(entity_name) \
             .map(lambda kv: (kv[1][0]["doc_id"], ((kv[1][0]["start"], kv[0]), kv[1][0]["start"], kv[1][0]["end"], kv[1][1])))
         attributions = parsed("attribution", Attribution).filter(lambda a: a.source is not None).map(lambda a: (a.doc_id, a))
@@ -153,6 +151,12 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
         return propositions
     finally:
         firsts.unpersist()
+
+
+def _entity_mentions(row: Any) -> list[tuple[str, tuple]]:
+    """(mention id, (the entity's place in record order, its name)) for each mention of an entity row."""
+    data = json.loads(row["data"])
+    return [(mid, (_order(row), data["name"])) for mid in data.get("mention_ids", ())]
 
 
 def _with_link(claim: Any, field: str, entity_id: str | None) -> Any:
