@@ -55,3 +55,17 @@ def test_names_are_capitalised_words_the_text_never_writes_in_lower_case() -> No
     tokens, full = text_names("Police said Lindsay Lohan left. The police chief said Lohan was calm.")
     assert "lohan" in tokens and "police" not in tokens
     assert full["Lindsay Lohan"] == 1
+
+
+def test_key_entities_of_a_seeds_story_are_the_people_involved_not_a_nationality(seeds_db) -> None:
+    from storyline.store.workspace import Workspace
+
+    ws = Workspace(str(seeds_db))
+    entities = {e.id: e for e in ws.records("entity")}
+    flynn_story = next(s for s in ws.records("story") if s.id != "story-all" and any(
+        entities[i].name == "Michael Flynn" for i in s.key_entity_ids if i in entities))
+    keys = [entities[i] for i in flynn_story.key_entity_ids]
+    assert {e.name for e in keys} >= {"Michael Flynn", "Sergey Kislyak"}
+    assert all(e.type != "NORP" for e in keys)
+    ranked = [e.type in ("PERSON", "ORG") for e in keys]
+    assert ranked == sorted(ranked, reverse=True)  # people and organisations before places

@@ -82,6 +82,8 @@ LABEL_KEYWORDS = 3
 ALL_STORIES_ID = "story-all"
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’\-]*\w)?")
+# A story's key entities are who is involved: a nationality or group ("Russian") is not one.
+NOT_KEY_TYPES = frozenset(("NORP",))
 _ENTITY_TYPES = {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
 
 
@@ -547,7 +549,7 @@ def _event_labels(source: RecordSource, story_of: dict[str, tuple[str, int]]) ->
 
 
 # requires "entity_link": resolved mentions (Mention.entity_id) are read through the link overlay
-@corpus_stage("cluster_stories", "2", produces=("story",), requires=("duplicate_group", "entity", "entity_link", "event"))
+@corpus_stage("cluster_stories", "3", produces=("story",), requires=("duplicate_group", "entity", "entity_link", "event"))
 def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]:
     """Corpus stage: stories from the documents, keeping last run's assignments (stable story ids).
 
@@ -555,6 +557,7 @@ def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]
     a few numbers per document, never the documents or their records."""
     previous = {d: s.id for s in source.records("story") if s.id != ALL_STORIES_ID for d in s.doc_ids}
     resolved, entity_names = _resolved_names(source)
+    entity_types = {e.id: e.type for e in source.records("entity") if isinstance(e, Entity)} if entity_names else {}
     profiles = (_profile(d, resolved.of(d.id) if resolved is not None else None, entity_names) for d in source.documents())
     clusterer = cluster_documents(profiles, previous)
     story_of = {d: (story.id, k) for story in clusterer.stories.values() for k, d in enumerate(story.doc_ids)}
@@ -566,8 +569,10 @@ def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]
             label += " — " + events[story.id]
         key_entities: tuple[str, ...] = ()
         if entity_names:
-            entities = [t for t in story.names if t.startswith("entity:")]
-            key_entities = tuple(t[len("entity:"):] for t in sorted(entities, key=lambda t: (-story.names[t], t))[:LABEL_NAMES])
+            entities = [t for t in story.names if t.startswith("entity:") and entity_types.get(t[len("entity:"):]) not in NOT_KEY_TYPES]
+            # who is involved first: people and organisations before places, each by weight in the story
+            key_entities = tuple(t[len("entity:"):] for t in sorted(
+                entities, key=lambda t: (entity_types.get(t[len("entity:"):]) not in ("PERSON", "ORG"), -story.names[t], t))[:LABEL_NAMES])
         yield Story(
             id=story.id,
             label=label,
