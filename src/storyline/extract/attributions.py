@@ -913,6 +913,13 @@ def _content_root(verb: Any) -> tuple[Any, Any] | None:
     """(root token of the content, token to exclude from its subtree) for an indirect cue."""
     lemma = verb.lemma_.lower()
     lo, hi = _line(verb)
+    if (
+        verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX")
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and not any(c.dep_ in ("ccomp", "dobj", "xcomp") for c in verb.children)
+    ):
+        # "As The Washington Post reported, Clinton is ...": the clause the as-clause hangs on
+        return verb.head, verb
     # the parser runs across paragraph breaks: a clause on another line is not this cue's content
     comps = [c for c in verb.children if c.dep_ == "ccomp" and lo <= c.idx < hi]
     if comps:
@@ -1008,7 +1015,9 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
             continue
         inverted = _inverted_clause(tok)
         subj = _subject(tok)
-        if inverted is not None or not subj or subj[0].i > tok.i:
+        # "After saying he was nervous, the man ...": a fronted participle's speaker comes after it
+        fronted = tok.tag_ == "VBG" and tok.dep_ in ("advcl", "pcomp") and bool(subj) and subj[0].i > tok.i
+        if inverted is not None or not subj or (subj[0].i > tok.i and not fronted):
             if inverted is not None:
                 isubj, icontent = inverted
                 item = Found(cue=_cue_tokens(tok), source=isubj, content=_ranges(icontent), direct=False)
