@@ -475,7 +475,8 @@ def _subject(verb: Any) -> list[Any]:
         return _subject(verb.head.head)
     if verb.dep_ in ("conj", "advcl", "xcomp", "parataxis", "acl") and verb.head.i != verb.i:
         # "X endorsed Cruz, saying ..." / "X said ... and added ...": the head's subject speaks
-        if verb.dep_ != "conj" and verb.tag_ not in ("VBG",) and not (verb.dep_ == "xcomp" and verb.head.i < verb.i):
+        purpose = verb.dep_ == "advcl" and verb.tag_ == "VB" and any(c.tag_ == "TO" for c in verb.children) and verb.head.i < verb.i
+        if verb.dep_ != "conj" and verb.tag_ not in ("VBG",) and not (verb.dep_ == "xcomp" and verb.head.i < verb.i) and not purpose:
             return []  # but "X went on to say" borrows its head's subject
         return _subject(verb.head)
     return _adjacent_subject(verb)
