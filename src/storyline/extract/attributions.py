@@ -1031,6 +1031,7 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
         croot, exclude = root
         content = _trim(_subtree_tokens(croot, exclude))
         if croot.dep_ == "dobj":  # "called him a total stiff": the object with its predicate
+            content = _trim(_without_trailing_aside(content))
             content = _trim(content + [t for c in tok.children if c.dep_ in ("oprd", "xcomp", "attr") for t in c.subtree])
             content = _trim(content + _object_complements(tok, croot))
         if croot.dep_ == "ccomp" and exclude is None:
@@ -1082,6 +1083,23 @@ def _conjoined_clauses(verb: Any, comp: Any) -> list[Any]:
         cc = [d for d in verb.children if d.dep_ == "cc" and comp.i < d.i < c.i]
         out.extend(cc + list(c.subtree))
     return out
+
+
+def _without_trailing_aside(tokens: list[Any]) -> list[Any]:
+    """An object without the non-restrictive relative clause that closes it: `cited the reason for
+    canceling the interview, which had been in the works since the summer` — the aside is the
+    reporter's, not part of what the speaker cited."""
+    if not tokens:
+        return tokens
+    last = max(t.i for t in tokens)
+    for t in tokens:
+        if t.dep_ == "relcl" and t.i > 0:
+            sub = sorted(x.i for x in t.subtree)
+            doc = t.doc
+            if sub[0] > 0 and doc[sub[0] - 1].text == "," and sub[-1] >= last - 1:
+                cut = sub[0] - 1
+                return [x for x in tokens if x.i < cut]
+    return tokens
 
 
 def _raising(verb: Any) -> bool:
@@ -1603,7 +1621,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "5", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "6", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document
