@@ -1096,7 +1096,8 @@ def _without_trailing_aside(tokens: list[Any]) -> list[Any]:
         if t.dep_ == "relcl" and t.i > 0:
             sub = sorted(x.i for x in t.subtree)
             doc = t.doc
-            if sub[0] > 0 and doc[sub[0] - 1].text == "," and sub[-1] >= last - 1:
+            # only a wh-relative: "..., that X had met ..." after a comma is a complement the parser misread
+            if sub[0] > 0 and doc[sub[0] - 1].text == "," and sub[-1] >= last - 1 and doc[sub[0]].tag_ in ("WDT", "WP", "WP$"):
                 cut = sub[0] - 1
                 return [x for x in tokens if x.i < cut]
     return tokens
