@@ -321,6 +321,16 @@ def run_streams(sizes: list[int], work: Path) -> dict[str, Any]:
     }
 
 
+def _commit() -> str:
+    """The checkout's commit, marked when files differ from it (the figures are those of the files)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" (with uncommitted changes)" if dirty else "")
+
+
 def main() -> None:
     """Command line (see the module docstring)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -338,6 +348,7 @@ def main() -> None:
         "name": "pipeline",
         "command": "python -m bench.pipeline " + " ".join(sys.argv[1:]),
         "recorded": dt.datetime.now().isoformat(timespec="minutes"),
+        "commit": _commit(),
         "machine": f"{os.cpu_count()} cores, load average at start {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}",
         "notes": [
             "Each variant runs in its own fresh process; memory and CPU are those of its whole process tree "
@@ -385,6 +396,13 @@ def main() -> None:
         recorded["notes"] = [n for n in recorded.get("notes", []) if not n.startswith("Per-document stages stream")] + [
             stream_note + f" Command: {result['command']}; recorded {result['recorded']}; machine {result['machine']}."]
         result = recorded
+    elif "streams" not in result and target.exists():
+        # a pipeline-only run keeps the recorded stream check (its note and metric name their own command)
+        recorded = json.loads(target.read_text())
+        if "streams" in recorded:
+            result["streams"] = recorded["streams"]
+            result["metrics"] |= {k: v for k, v in recorded.get("metrics", {}).items() if k.startswith("per-document peak RSS growth")}
+            result["notes"] += [n for n in recorded.get("notes", []) if n.startswith("Per-document stages stream")]
     if not args.no_record:
         RESULTS.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(result, indent=2) + "\n")
