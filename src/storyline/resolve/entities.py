@@ -62,7 +62,9 @@ from storyline.resolve.names import (
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
 
-RESOLVE_VERSION = "3"
+RESOLVE_VERSION = "4"
+# Mention.source of the mentions the lexicon pass adds (written by this stage, never by a document stage).
+LEXICON_SOURCE = "lexicon"
 
 PERSON = "PERSON"
 # Entity types that may be merged with each other (NER confuses them; the referent is the same).
@@ -759,7 +761,7 @@ class Resolver:
                 word_text = text[s:e]
                 if not word_text.split()[-1][:1].isupper() and not present:
                     continue  # a lower-case word in a document that never names this person: ordinary usage
-                mention = Mention(id=record_id("m", doc_id, s, e), doc_id=doc_id, start=s, end=e, text=word_text, type=PERSON, source="lexicon")
+                mention = Mention(id=record_id("m", doc_id, s, e), doc_id=doc_id, start=s, end=e, text=word_text, type=PERSON, source=LEXICON_SOURCE)
                 self.mentions[mention.id] = mention
                 self.part.add(mention.id)
                 self.by_doc[doc_id].append(mention)
@@ -1042,7 +1044,11 @@ def _documents(source: RecordSource) -> Iterator[tuple[str, str]]:
 @corpus_stage("entities", RESOLVE_VERSION, produces=("entity", "judgement", "mention"), requires=("mention", "role", "duplicate_group"))
 def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entity | Judgement | Mention]:
     """Entities with aliases, roles, mentions and merge evidence; plus lexicon mentions and judgements."""
-    resolver = Resolver(source.records("mention"), source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
+    # The store also holds this stage's own lexicon mentions from its last run: they are not input (the lexicon
+    # pass makes them again; read as input they would cover their spans, not be yielded, and be deleted with
+    # the stage's old output, so every other re-run lost them and the entities that hold them changed).
+    mentions = (m for m in source.records("mention") if m.source != LEXICON_SOURCE)
+    resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
                         source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
     entities = resolver.entities()
