@@ -267,7 +267,7 @@ def run_document_stages(ws: Workspace, settings: Settings, report: BuildReport, 
                 prior: dict[str, list[Any]] = {}
                 for stage in kept:
                     for kind in stage.produces:
-                        prior.setdefault(kind, []).extend(ws.records(kind, doc_id, links=False))
+                        prior.setdefault(kind, []).extend(ws.records(kind, doc_id, links=False, stage=stage.name))
                 stored = ws.parse(doc_id, pversion) if pversion and any(by_name[n].needs_parse for n in run) else None
                 jobs.append(_Job(document, stored, run, prior))
             if pool is None:

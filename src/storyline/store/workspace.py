@@ -447,12 +447,13 @@ class Workspace:
                     (rid, kind, data.get("doc_id"), _record_text(kind, data)),
                 )
 
-    def records(self, kind: str, doc_id: str | None = None, links: bool = True) -> Iterator[Any]:
+    def records(self, kind: str, doc_id: str | None = None, links: bool = True, stage: str | None = None) -> Iterator[Any]:
         """Records of one kind (optionally of one document), as model objects, streamed.
 
         Mentions, attributions and claims come with their entity links filled in (see ``entity_links``);
         ``links=False`` gives them as their document stage wrote them (what a document stage re-run reads,
-        so that its output never depends on corpus stages)."""
+        so that its output never depends on corpus stages); ``stage``: only the records that stage wrote (a corpus
+        stage may write records of a document-stage kind for a document, e.g. the entities stage's lexicon mentions)."""
         if kind == "entity_link":
             yield from self._entity_links(doc_id)
             return
@@ -463,10 +464,11 @@ class Workspace:
             select = ("SELECT r.data, l.entity_id FROM records r LEFT JOIN entity_links l "
                       "ON l.kind=r.kind AND l.record_id=r.id AND l.field=?")
             args.insert(0, field)
+        by_stage, stage_args = (" AND r.stage=?", [stage]) if stage is not None else ("", [])
         if doc_id is None:
-            cur = self.conn.execute(f"{select} WHERE r.kind=? ORDER BY r.doc_id, r.start, r.id", args)
+            cur = self.conn.execute(f"{select} WHERE r.kind=?{by_stage} ORDER BY r.doc_id, r.start, r.id", (*args, *stage_args))
         else:
-            cur = self.conn.execute(f"{select} WHERE r.kind=? AND r.doc_id=? ORDER BY r.start, r.id", (*args, doc_id))
+            cur = self.conn.execute(f"{select} WHERE r.kind=? AND r.doc_id=?{by_stage} ORDER BY r.start, r.id", (*args, doc_id, *stage_args))
         for row in cur:
             data = json.loads(row[0])
             if field is not None and row[1] is not None:
