@@ -102,6 +102,13 @@ def test_seeds_without_dates_invent_none(seeds_db: Path) -> None:
     rows, names, events, mentions = _timeline(seeds_db)
     plea = [e for e in events if e.type == "acknowledge" and any("guilty" in mentions[m].text for m in e.mention_ids)]
     assert plea and all(e.date is None or e.date.startswith("XXXX") or e.date_precision != "day" for e in plea)
+    # ... but the plea is still on the timeline: after the dated rows, with the words that date it
+    ordered_rows = ordered(rows)
+    (row,) = [r for r in ordered_rows if r.ref_id in {e.id for e in plea}]
+    assert (row.date, row.precision) == ("XXXX-WXX-5", "relative") and "“on Friday”" in row.label
+    assert row.label.startswith("Flynn plead guilty")
+    kinds = [r.precision == "relative" for r in ordered_rows]
+    assert kinds == sorted(kinds)  # every dated row first
     # the year-less December dates of the undated report still come out, from its own "December 2016"
     _december_calls(events, names)
 

@@ -419,6 +419,8 @@ def _label(mentions: list[EventMention], etype: str) -> str:
     actor = names["actor"].most_common(1)[0][0] if names["actor"] else None
     target = next((t for t, _ in names["target"].most_common() if t != actor), None)
     verb = etype.replace("_", " ")
+    if etype == "acknowledge" and any("guilty" in m.text.lower() for m in mentions):
+        verb = "plead guilty"  # the type's most specific trigger says what happened ("Flynn plead guilty")
     if actor is None and target is None:
         # no one named: the phrase that reports it ("consult: Exchange 18 calls and text messages")
         topics = Counter(a.text for m in mentions for a in m.arguments if a.role == "topic")
@@ -434,7 +436,7 @@ def _doc_date(document: Any) -> dt.date | None:
     return None
 
 
-@corpus_stage("resolve_events", "2", produces=("event",), requires=("event_mention", "entity"))
+@corpus_stage("resolve_events", "3", produces=("event",), requires=("event_mention", "entity"))
 def resolve_events(source: RecordSource, settings: Settings) -> Iterator[Event]:
     """Corpus stage: cross-document event coreference over every document's event mentions."""
     doc_dates = {d.id: _doc_date(d) for d in source.documents()}

@@ -9,7 +9,9 @@
   an invented date.
 
 Only events with at least one mention that is not negated or hypothetical go on the timeline: a
-timeline is what happened (and what was reported or planned to happen), not what did not.
+timeline is what happened (and what was reported or planned to happen), not what did not. An event
+dated only relative to a report's unknown publication date ("pleaded guilty on Friday") is listed after
+the dated rows with its relative value (``XXXX-WXX-5``, precision ``relative``) and the words that date it.
 Entries sort by the start of their date, then documents after events of the same date.
 """
 
@@ -41,11 +43,16 @@ def _sort_key(entry: TimelineEntry) -> tuple[str, int, str]:
 def timeline_entries(events: list[Event], mentions: dict[str, EventMention], documents: list, timexes: dict[str, list[Timex]]) -> list[TimelineEntry]:
     """Timeline rows for events and documents, in date order (see the module docstring)."""
     entries: list[TimelineEntry] = []
+    undated_docs = {d.id for d in documents if not d.published.value}
+    timex_by_id = {t.id: t for ts in timexes.values() for t in ts}
     for ev in events:
-        if not ev.date or date_interval(ev.date) is None:
-            continue
         modalities = {mentions[m].modality for m in ev.mention_ids if m in mentions}
         if not modalities & FACTUAL:
+            continue
+        if not ev.date or date_interval(ev.date) is None:
+            relative = _relative_entry(ev, mentions, undated_docs, timex_by_id)
+            if relative is not None:
+                entries.append(relative)
             continue
         label = ev.label
         if ev.date_conflict:
@@ -69,7 +76,22 @@ def timeline_entries(events: list[Event], mentions: dict[str, EventMention], doc
     return entries
 
 
-@corpus_stage("build_timeline", "2", produces=("timeline_entry",), requires=("event", "timex"))
+def _relative_entry(ev: Event, mentions: dict[str, EventMention], undated_docs: set[str], timex_by_id: dict[str, Timex]) -> TimelineEntry | None:
+    """An event dated only relative to an unknown publication date ("pleaded guilty on Friday" in a report
+    with no date): listed after the dated rows with its relative value (XXXX-WXX-5), the words that date it
+    and the reason there is no calendar date, rather than left off the timeline or given an invented date."""
+    for mid in ev.mention_ids:
+        m = mentions.get(mid)
+        if m is None or m.modality not in FACTUAL or not m.date or not m.date.startswith("XXXX") or m.doc_id not in undated_docs:
+            continue
+        timex = timex_by_id.get(m.timex_id or "")
+        words = f"“{timex.text}”" if timex is not None else m.date
+        label = f"{ev.label} (date unknown: {words} in a report with no publication date)"
+        return TimelineEntry("event", ev.id, m.date, "relative", label, ev.doc_ids)
+    return None
+
+
+@corpus_stage("build_timeline", "3", produces=("timeline_entry",), requires=("event", "timex"))
 def build_timeline(source: RecordSource, settings: Settings) -> Iterator[TimelineEntry]:
     """Corpus stage: the story timeline from resolved events and the documents' dates."""
     events = list(source.records("event"))
