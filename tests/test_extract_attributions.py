@@ -418,3 +418,50 @@ def test_stance_of_the_content(nlp, text, stance):
 def test_organisation_anaphora_takes_the_named_organisation(nlp, text, speaker):
     a = by_content(attributions(nlp, text), "would")
     assert a.speaker_name == speaker
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ("The ministry has not commented on the allegations.", "declines"),
+        ("Analysts said that such visits by trade envoys are not unusual.", "asserts"),
+    ],
+)
+def test_refusal_and_judgement_stance(nlp, text, stance):
+    """A negated comment verb is a refusal; a negated predicate adjective is not a denial."""
+    found = attributions(nlp, text)
+    assert found and found[0].stance == stance, [(a.stance, a.cue.text if a.cue else None) for a in found]
+
+
+def test_speech_verb_under_intention_or_request_is_not_a_speech(nlp):
+    """`refused to talk about X`: the refusal is the attribution, not a second 'talk about X'."""
+    found = attributions(nlp, "The embassy refused to talk about the contacts.")
+    cues = [a.cue.text for a in found if a.cue]
+    assert "refused" in cues and not any("talk" in c for c in cues), cues
+    found = attributions(nlp, "The senator plans to announce her decision on Friday.")
+    assert not any(a.cue and "announce" in a.cue.text for a in found)
+
+
+def test_cue_inside_an_embedded_question_is_not_an_assertion(nlp):
+    found = attributions(nlp, "Reporters asked whether the two envoys discussed the sanctions.")
+    assert not any(a.cue and a.cue.text == "discussed" for a in found), [(a.cue.text if a.cue else None) for a in found]
+
+
+def test_object_of_an_imprecise_cue_is_not_content(nlp):
+    """`found the money` reports nothing; `found that ...` does."""
+    assert not attributions(nlp, "Investigators found the missing ledgers in a warehouse.")
+    found = attributions(nlp, "Investigators found that the ledgers had been altered.")
+    assert by_content(found, "the ledgers had been altered").speaker_name or found[0].source is not None
+
+
+def test_inverted_speaker_misread_as_a_relative_clause_object(nlp):
+    text = ("The new line would bypass the trade council of the republic, which, in the view of both sides, "
+            "hostile to closer ties, said the two European diplomats.")
+    a = next(a for a in attributions(nlp, text) if a.cue and a.cue.text == "said")
+    assert a.source is not None and "diplomats" in a.source.text and "bypass" in a.content[0].text
+
+
+def test_participle_after_an_inverted_cue_describes_the_speaker(nlp):
+    text = "“The rest of the story is false,” said a ministry spokesman asked to comment on whether the envoys met."
+    found = attributions(nlp, text)
+    assert [a.cue.text for a in found if a.cue] == ["said"], [(a.cue.text if a.cue else None) for a in found]

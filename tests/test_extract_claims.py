@@ -113,3 +113,15 @@ def test_an_event_reported_far_back_is_no_antecedent(nlp):
     text = f"The Times reported that Sergei Orlov met Michael Brown in London. {filler} The spokesman said the meeting never happened."
     c = next(c for c in claims(nlp, text) if c.text.startswith("the meeting never happened"))
     assert c.anaphoric and c.participants == ()
+
+
+def test_embedded_question_makes_no_claim(nlp):
+    """'asked whether X discussed Y' asserts nothing about X."""
+    text = "The spokesman declined to say whether the two envoys discussed the sanctions. He said the talks went well."
+    found = [c for c in claims(nlp, text) if c.attribution_id]
+    assert not any(c.predicate == "discuss" for c in found), [(c.predicate, c.stance) for c in found]
+
+
+def test_negated_judgement_is_asserted_not_denied(nlp):
+    found = [c for c in claims(nlp, "Analysts said that such contacts with envoys are not unusual.") if c.attribution_id]
+    assert found and found[0].polarity == "negative" and found[0].stance == "asserts", [(c.predicate, c.stance) for c in found]

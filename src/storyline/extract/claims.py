@@ -243,6 +243,14 @@ def _participants(doc: Any, start: int, end: int, root: Any) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _question(root: Any) -> bool:
+    """Whether the clause is an embedded question ("whether X discussed Y", "if they met"): its own
+    clause or the cue it hangs on opens with whether/if."""
+    return any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in root.children) and root.dep_ in (
+        "ccomp", "pcomp", "xcomp", "csubj", "pobj", "conj", "advcl", "ROOT"
+    ) and not any(c.dep_ in ("ccomp", "parataxis") and c.i > root.i for c in root.children)
+
+
 def _modality(root: Any, cue_lemma: str | None, default: str) -> str:
     if any(c.lower_ in HEDGES for c in root.children) or any(c.lower_ == "whether" for c in root.children):
         return "possible"
@@ -339,13 +347,19 @@ def claims_for_attribution(doc: Any, document: Document, attribution: Attributio
         for root in _roots_in(doc, piece.start, piece.end):
             if len(out) >= MAX_CLAIMS_PER_ATTRIBUTION:
                 break
+            if _question(root):
+                continue  # "asked to comment on whether X discussed Y": a question asserts nothing
             start, end = _clause_extent(root, piece.start, piece.end)
             subject, predicate, obj, participants, anaphoric = _frame(doc, root, start, end)
             negative = _negative(root)
             modality = _modality(root, cue_lemma, "reported" if attribution.speaker_kind in ("outlet", "document") else "asserted")
             stance = attribution.stance
             if stance == "asserts" and negative:
-                stance = "denies"
+                # "the issue was not raised" denies; "the contacts are not uncommon" says what they are
+                # like and asserts it, with negative polarity
+                from storyline.extract.attributions import _judgement
+
+                stance = "asserts" if _judgement(root) else "denies"
             out.append(
                 Claim(
                     id=record_id("c", document.id, start, end, attribution.id),
