@@ -465,3 +465,12 @@ def test_participle_after_an_inverted_cue_describes_the_speaker(nlp):
     text = "“The rest of the story is false,” said a ministry spokesman asked to comment on whether the envoys met."
     found = attributions(nlp, text)
     assert [a.cue.text for a in found if a.cue] == ["said"], [(a.cue.text if a.cue else None) for a in found]
+
+
+def test_attitude_inside_another_speakers_content_is_that_speakers_claim(nlp):
+    """`The mayor said the council supports the plan`: the mayor's claim, not the council's speech; a
+    reported speech act inside (`said the envoy claimed that ...`) stays an attribution of its own."""
+    found = attributions(nlp, "The mayor said the council supports the new tax.")
+    assert [a.cue.text for a in found if a.cue] == ["said"], [(a.cue.text if a.cue else None) for a in found]
+    found = attributions(nlp, "Court filings said the envoy falsely claimed that he had never met the minister.")
+    assert any(a.cue and "claimed" in a.cue.text for a in found), [(a.cue.text if a.cue else None) for a in found]
