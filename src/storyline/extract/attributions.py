@@ -1752,7 +1752,7 @@ def _span(doc_id: str, text: str, start: int, end: int) -> Span:
 
 # Requires timexes only to date claims (Claim.time); mentions are not needed here (speakers are found
 # from the parse, and linked to entities by resolve.propositions).
-@document_stage("extract.attributions", "7", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
+@document_stage("extract.attributions", "8", produces=("attribution", "claim"), requires=("timex",), needs_parse=True)
 def extract_attributions(ctx: DocumentContext) -> Iterator[Any]:
     """Document stage: attributions (who said what) and the claims they and the article make."""
     from storyline.extract.claims import claims_for_document
