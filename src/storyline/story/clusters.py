@@ -513,20 +513,28 @@ class ResolvedNames:
         return [self.pairs[n] for n in self.by_doc.get(doc_id, ())]
 
 
-def _resolved_names(source: RecordSource) -> tuple[ResolvedNames | None, dict[str, str]]:
-    """Resolved mentions by document (None when no mention has an entity) and entity id -> name."""
+def _resolved_names(source: RecordSource) -> tuple[ResolvedNames | None, dict[str, str], dict[str, str]]:
+    """Resolved mentions by document (None when no mention has an entity), entity id -> name and -> type."""
     resolved = ResolvedNames()
     entity_names: dict[str, str] | None = None
+    entity_types: dict[str, str] = {}
+
+    def load() -> dict[str, str]:
+        names = {}
+        for e in source.records("entity"):
+            if isinstance(e, Entity):
+                names[e.id] = e.name
+                entity_types[e.id] = e.type
+        return names
+
     for m in source.records("mention"):
-        if m.entity_id and m.type in _ENTITY_TYPES:
-            if entity_names is None:
-                entity_names = {e.id: e.name for e in source.records("entity") if isinstance(e, Entity)}
+        if m.entity_id and entity_names is None:
+            entity_names = load()
+        if m.entity_id and m.type in _ENTITY_TYPES and entity_names is not None:
             resolved.add(sys.intern(m.doc_id), m.entity_id, entity_names.get(m.entity_id, m.text))
-        elif m.entity_id and entity_names is None:
-            entity_names = {e.id: e.name for e in source.records("entity") if isinstance(e, Entity)}
     if entity_names is None:
-        return None, {}
-    return resolved, entity_names
+        return None, {}, {}
+    return resolved, entity_names, entity_types
 
 
 def _event_labels(source: RecordSource, story_of: dict[str, tuple[str, int]]) -> dict[str, str]:
@@ -556,8 +564,7 @@ def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]
     Streams the documents (publication order); holds the open stories, a compact archive of the others and
     a few numbers per document, never the documents or their records."""
     previous = {d: s.id for s in source.records("story") if s.id != ALL_STORIES_ID for d in s.doc_ids}
-    resolved, entity_names = _resolved_names(source)
-    entity_types = {e.id: e.type for e in source.records("entity") if isinstance(e, Entity)} if entity_names else {}
+    resolved, entity_names, entity_types = _resolved_names(source)
     profiles = (_profile(d, resolved.of(d.id) if resolved is not None else None, entity_names) for d in source.documents())
     clusterer = cluster_documents(profiles, previous)
     story_of = {d: (story.id, k) for story in clusterer.stories.values() for k, d in enumerate(story.doc_ids)}

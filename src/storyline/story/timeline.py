@@ -44,7 +44,7 @@ def timeline_entries(events: list[Event], mentions: dict[str, EventMention], doc
     """Timeline rows for events and documents, in date order (see the module docstring)."""
     entries: list[TimelineEntry] = []
     undated_docs = {d.id for d in documents if not d.published.value}
-    timex_by_id = {t.id: t for ts in timexes.values() for t in ts}
+    timex_by_id = {t.id: t for doc_id in undated_docs for t in timexes.get(doc_id, ())}  # only undated reports date relatively
     for ev in events:
         modalities = {mentions[m].modality for m in ev.mention_ids if m in mentions}
         if not modalities & FACTUAL:
