@@ -38,11 +38,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from sys import intern
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from sys import intern
 from typing import Any
 
 from storyline.ids import record_id
@@ -819,7 +819,7 @@ class Resolver:
             root = self.part.find(m.id)
             if root == top or len(name_parts(m.text)) != 1:
                 continue
-            members = [x for x in (self.mentions[i] for i in self.part.members_of(root)) if _is_person(x) and x.source != "lexicon"]
+            members = [x for x in (self.mentions[i] for i in self.part.members_of(root)) if _is_person(x) and x.source != LEXICON_SOURCE]
             if not members or len(members) > 3 or any(len(name_parts(x.text)) != 1 for x in members):
                 continue
             if any(self.roles.get(x.id) for x in members) or self.person_surnames[surname(m.text)] > 3:
@@ -939,7 +939,7 @@ class Resolver:
         surnames: set[str] = set()
         lone: dict[str, list[str]] = defaultdict(list)
         for root, ms in clusters.items():
-            named = [m for m in ms if m.source != "lexicon"]
+            named = [m for m in ms if m.source != LEXICON_SOURCE]
             if any(len(name_parts(m.text)) >= 2 for m in named):
                 for m in named:
                     if len(g := given_names(m.text)) and len(g[0]) > 1:
