@@ -73,18 +73,6 @@ CUE_VERBS: frozenset[str] = frozenset(
     """.split()
 )
 
-# Verbs whose object (not a clause) is the content: "denied the allegations", "praised Obama's record".
-OBJECT_CUES: frozenset[str] = frozenset(
-    """
-    deny confirm reject dismiss dispute announce report acknowledge admit reveal disclose predict promise
-    pledge propose question allege describe criticize criticise praise blame denounce blast tout mock thank
-    defend oppose attack express cite back extol slam support endorse mention call recommend request
-    demand repeat reiterate
-    discuss list share challenge congratulate applaud highlight debate condemn disavow recite encourage
-    promote champion favor favour portray
-    """.split()
-)
-
 # Verb + preposition cues whose prepositional object is the content: "called for an investigation",
 # "voted for Cruz", "referred to Trump".
 PREP_CUES: dict[str, frozenset[str]] = {
