@@ -433,6 +433,11 @@ class Found:
     continued_from: Found | None = None
 
     @property
+    def end(self) -> int:
+        """Where the attribution's last span (content, cue or source) ends."""
+        return max([e for _, e in self.content] + [t.idx + len(t.text) for t in self.cue + self.source])
+
+    @property
     def anchor(self) -> int:
         """Where the attribution sits (for 'nearest previous speaker')."""
         starts = [t.idx for t in self.cue] + [s for s, _ in self.content]
@@ -586,13 +591,14 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
     text = text_of(doc)
     found: list[Found] = []
     last: Found | None = None
+    starts = [t.idx for t in doc]
     for qs, qe in quotes:
-        qtoks = [t for t in doc if qs <= t.idx < qe]
+        qtoks = doc[bisect_left(starts, qs) : bisect_left(starts, qe)]
         if not qtoks:
             continue
         attached = _cue_after(doc, qtoks[-1].i + 1, qs, qe) or _dash_credit(doc, qe)
         if attached is None and last is not None and last.direct:
-            last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+            last_end = last.end
             gap = text[last_end:qs] if last_end <= qs else "x"
             if not re.search(r"\w", gap) and "\n" not in gap:
                 last.content.append((qs, qe))
@@ -626,7 +632,7 @@ def _direct(doc: Any, quotes: list[tuple[int, int]]) -> list[Found]:
             last.content.append((qs, qe))
             continue
         if last is not None and last.direct and _starts_paragraph(text, qs):
-            last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+            last_end = last.end
             if last_end <= qs and not re.search(r"\w", text[last_end:qs]):
                 # one attribution with one content span per quote, as an interrupted quote is
                 last.content.append((qs, qe))
@@ -700,7 +706,7 @@ def _resumes_after_aside(doc: Any, last: Found, qs: int) -> bool:
     it, after words that hold no quotation and no finite cue verb of their own (participles such as
     "referring", "adding" go with the cue before them)."""
     text = text_of(doc)
-    last_end = max([e for _, e in last.content] + [t.idx + len(t.text) for t in last.cue + last.source])
+    last_end = last.end
     if last_end > qs or not re.search(r"[.!?][\"”’']*\s+$", text[last_end:qs]):
         return False
     if "\n" in text[last_end:qs].rstrip():
@@ -958,14 +964,15 @@ def _content_root(verb: Any) -> tuple[Any, Any] | None:
         return comps[-1], None
     # "says in a statement that ...", "said following a vote in 2001 that ...": the parser hangs the
     # that-clause on the noun of a phrase between
-    for c in verb.rights if not any(d.dep_ in ("dobj", "xcomp") for d in verb.children) else ():
-        if c.dep_ != "prep" or not lo <= c.idx < hi:
-            continue
-        for t in c.subtree:
-            if t.dep_ in ("acl", "ccomp") and t.head.pos_ in ("NOUN", "PROPN") and any(
-                m.dep_ == "mark" and m.lower_ == "that" and m.i == min(x.i for x in t.subtree) for m in t.children
-            ):
-                return t, None
+    if not any(d.dep_ in ("dobj", "xcomp") for d in verb.children):
+        for c in verb.rights:
+            if c.dep_ != "prep" or not lo <= c.idx < hi:
+                continue
+            for t in c.subtree:
+                if t.dep_ in ("acl", "ccomp") and t.head.pos_ in ("NOUN", "PROPN") and any(
+                    m.dep_ == "mark" and m.lower_ == "that" and m.i == t.left_edge.i for m in t.children
+                ):
+                    return t, None
     # "Trump said after the convention he would not accept ...": the parser makes the complement an
     # adverbial clause when a phrase sits between; one with its own subject and no conjunction
     # ("if", "because", "when") is the complement
@@ -1032,6 +1039,8 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
                 content = _trim([t for r in rest for t in r.subtree])
                 found.append(Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False, stance="declines"))
             continue
+        if lemma not in CUE_VERBS and lemma not in PREP_CUES and not GENERIC_CLAUSE_CUES:
+            continue  # nothing below can make it a cue: spare the filters' walks on every verb
         if _unperformed(tok) or _in_question(tok) or _participle_of_inverted_speaker(tok) or _nested(tok):
             continue
         prep_cue = _prep_cue(tok)
@@ -1062,6 +1071,10 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
         if root is None:
             continue
         croot, exclude = root
+        if croot.dep_ == "dobj" and croot.pos_ not in ("VERB", "AUX") and lemma in NP_IMPRECISE_CUES and not any(
+            c.dep_ in ("oprd", "xcomp", "attr") for c in tok.children
+        ):
+            continue  # "found the money", "issued a statement": nothing reported
         content = _trim(_subtree_tokens(croot, exclude))
         if croot.dep_ == "dobj":  # "called him a total stiff": the object with its predicate
             content = _trim(_without_trailing_aside(content))
@@ -1074,16 +1087,13 @@ def _indirect(doc: Any, quotes: list[tuple[int, int]], used_cues: set[int]) -> l
             # the subject is part of what is said, not who says it
             content = _trim(subj + content)
         if exclude is not None:  # drop the subject of a parenthetical cue if it sits inside
-            content = _trim([t for t in content if t.i not in {s.i for s in subj}])
-        if croot.dep_ == "dobj" and croot.pos_ not in ("VERB", "AUX") and lemma in NP_IMPRECISE_CUES and not any(
-            c.dep_ in ("oprd", "xcomp", "attr") for c in tok.children
-        ):
-            continue  # "found the money", "issued a statement": nothing reported
+            in_subj = {s.i for s in subj}
+            content = _trim([t for t in content if t.i not in in_subj])
         # one word is content only as a named object ("endorsed Cruz") or after "declined"
         if not content or (len(content) < 2 and lemma not in DECLINE_VERBS and content[0].pos_ != "PROPN"):
             continue
         item = Found(cue=_cue_tokens(tok), source=subj, content=_ranges(content), direct=False)
-        item.stance = _stance(tok, croot if exclude is None or True else None)
+        item.stance = _stance(tok, croot)
         item.cited = _cited(tok)
         # content that is wholly one attached quote was already taken by the direct pass
         found.append(item)
@@ -1150,7 +1160,7 @@ def _participle_of_inverted_speaker(verb: Any) -> bool:
     subj = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
     if not subj or subj[0].pos_ == "PRON":
         return False
-    first = min(t.i for t in subj[0].subtree)
+    first = subj[0].left_edge.i
     return first == head.i + 1 and not any(c.dep_ == "mark" for c in verb.children)
 
 
@@ -1195,11 +1205,10 @@ def _without_trailing_aside(tokens: list[Any]) -> list[Any]:
     last = max(t.i for t in tokens)
     for t in tokens:
         if t.dep_ == "relcl" and t.i > 0:
-            sub = sorted(x.i for x in t.subtree)
-            doc = t.doc
+            first, doc = t.left_edge.i, t.doc
             # only a wh-relative: "..., that X had met ..." after a comma is a complement the parser misread
-            if sub[0] > 0 and doc[sub[0] - 1].text == "," and sub[-1] >= last - 1 and doc[sub[0]].tag_ in ("WDT", "WP", "WP$"):
-                cut = sub[0] - 1
+            if first > 0 and doc[first - 1].text == "," and t.right_edge.i >= last - 1 and doc[first].tag_ in ("WDT", "WP", "WP$"):
+                cut = first - 1
                 return [x for x in tokens if x.i < cut]
     return tokens
 
@@ -1270,7 +1279,7 @@ def _misread_relative(verb: Any) -> bool:
     if len(objs) != 1 or any(c.dep_ in ("ccomp", "xcomp", "prep") and c.i > verb.i for c in verb.children):
         return False
     obj = objs[0]
-    rest = [t for t in verb.doc[max(t.i for t in obj.subtree) + 1 : verb.sent.end] if not t.is_punct and not t.is_space]
+    rest = [t for t in verb.doc[obj.right_edge.i + 1 : verb.sent.end] if not t.is_punct and not t.is_space]
     return not rest and _speaker_like(_trim(list(obj.subtree)))
 
 

@@ -26,6 +26,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+from storyline.extract.attributions import _judgement
 from storyline.ids import record_id
 from storyline.model import Attribution, Claim, Document
 from storyline.nlp.parse import text_of
@@ -357,8 +358,6 @@ def claims_for_attribution(doc: Any, document: Document, attribution: Attributio
             if stance == "asserts" and negative:
                 # "the issue was not raised" denies; "the contacts are not uncommon" says what they are
                 # like and asserts it, with negative polarity
-                from storyline.extract.attributions import _judgement
-
                 stance = "asserts" if _judgement(root) else "denies"
             out.append(
                 Claim(
