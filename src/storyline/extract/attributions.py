@@ -664,7 +664,7 @@ _DASH_CREDIT = re.compile(r"[^\S\n]*(―|—|–|--?)[^\S\n]*([A-Z][^\n]{0,60}?)
 
 
 def _dash_credit(doc: Any, qe: int) -> tuple[Any, list[Any]] | None:
-    """A quote credited by a dash and a name that ends the line: `“...” ― Sonya Herridge` (reader
+    """A quote credited by a dash and a name that ends the line: `“...” ― Jane Doe` (reader
     comments, epigraphs). The dash is the cue, the name the speaker."""
     m = _DASH_CREDIT.match(text_of(doc), qe)
     if m is None:
@@ -1143,7 +1143,7 @@ def _in_question(verb: Any) -> bool:
 
 
 def _participle_of_inverted_speaker(verb: Any) -> bool:
-    """`"...," said a Kremlin spokesman asked to comment on ...`: after a cue with no subject of its own,
+    """`"...," said a ministry spokesman asked about the report`: after a cue with no subject of its own,
     the parser can make the speaker the subject of a following participle ("asked", "speaking on
     condition of anonymity"); that participle describes the speaker, it is not a second speech."""
     head = verb.head
@@ -1267,11 +1267,12 @@ def _inverted_clause(verb: Any) -> tuple[list[Any], list[Any]] | None:
 
 
 def _misread_relative(verb: Any) -> bool:
-    """`... the national security Council, which, in the opinion of both parties, hostile to better
-    relations, said the existing four American officials.`: the parser reads the inverted cue as a
+    """`... the committee, which, by their account, opposed the plan, said two officials.`: (machine-translated
+    word order) the parser reads the inverted cue as a
     relative clause of the content's last noun and its speaker as the object. A "which" far from the
     verb, with a speaking noun (officials, a spokesman, a named person) ending the sentence as the
-    object, is that misreading: the object speaks."""
+    object, is that misreading: the object speaks. Written from a seed article's machine translation; it
+    fires on no PolNeAR train sentence, so no figure supports it beyond that one sentence."""
     rel = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i]
     if verb.dep_ != "relcl" or len(rel) != 1 or rel[0].tag_ not in ("WDT",) or rel[0].i >= verb.i - 2:
         return False
