@@ -100,7 +100,7 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
     """The propositions stage over a run directory's tables: a cached RDD of Proposition and Contradiction
     records (the caller unpersists it)."""
     from storyline.grouping import DisjointSets
-    from storyline.model import ENTITY_LINK_FIELDS, Attribution, Claim, DuplicateGroup, Story, from_dict
+    from storyline.model import Attribution, Claim, DuplicateGroup, Story, from_dict
     from storyline.resolve.propositions import claim_block
     from storyline.spark.tables import _stage_rank
 
@@ -111,15 +111,9 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
     def parsed(kind: str, cls: type) -> Any:
         return latest_rows(records, kind, rank).map(lambda r: from_dict(cls, json.loads(r["data"])))
 
-    # the claims the stage reads (with a predicate), their entity links filled in as a RecordSource does
-    link_field = ENTITY_LINK_FIELDS["claim"]
-    links = latest_rows(records, "entity_link", rank) \
-        .map(lambda r: (r, json.loads(r["data"]))) \
-        .filter(lambda rd: rd[1]["kind"] == "claim" and rd[1]["field"] == link_field) \
-        .map(lambda rd: (rd[1]["record_id"], (_order(rd[0]), rd[1]["entity_id"]))).reduceByKey(max).mapValues(lambda v: v[1])
-    claims = parsed("claim", Claim).filter(lambda c: c.predicate and claim_block(c) is not None) \
-        .map(lambda c: (c.id, c)).leftOuterJoin(links) \
-        .map(lambda kv: _with_link(kv[1][0], link_field, kv[1][1]))
+    # the claims the stage reads (with a predicate). Their holder_entity_id links are not joined in: nothing
+    # the stage computes reads them (holders are speaker names, _holder), so the output is the same without.
+    claims = parsed("claim", Claim).filter(lambda c: c.predicate and claim_block(c) is not None)
 
     # 1. story scopes: documents contracted to their story's first document; copies link stories
     firsts = parsed("story", Story).flatMap(story_nodes).groupByKey().mapValues(lambda v: sorted(set(v))).cache()
@@ -157,12 +151,6 @@ def _entity_mentions(row: Any) -> list[tuple[str, tuple]]:
     """(mention id, (the entity's place in record order, its name)) for each mention of an entity row."""
     data = json.loads(row["data"])
     return [(mid, (_order(row), data["name"])) for mid in data.get("mention_ids", ())]
-
-
-def _with_link(claim: Any, field: str, entity_id: str | None) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(claim, **{field: entity_id}) if entity_id is not None else claim
 
 
 def _claim_row(doc_id: str, value: tuple, scope_of: dict[str, str]) -> tuple:
