@@ -73,16 +73,24 @@ def _stage_rank() -> dict[str, int]:
     return {name: i for i, name in enumerate([s.name for s in document_stages()] + [s.name for s in corpus_stages()])}
 
 
-def _latest(rows: Iterator[dict[str, Any]]) -> list[dict[str, Any]]:
+def _latest_table(table):  # noqa: ANN001, ANN202 - pyarrow table
     """One row per record id: a later stage's row replaces an earlier one's (a corpus stage may rewrite
-    records, e.g. summaries filled into stories), as the workspace's INSERT OR REPLACE does."""
+    records, e.g. summaries filled into stories), as the workspace's INSERT OR REPLACE does; between rows of
+    the same stage, the one read last. Done in Arrow; a table without repeated ids is returned as it is."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if table.num_rows == 0 or pc.count_distinct(table.column("id")).as_py() == table.num_rows:
+        return table
     rank = _stage_rank()
-    kept: dict[str, dict[str, Any]] = {}
-    for row in rows:
-        old = kept.get(row["id"])
-        if old is None or rank.get(row.get("stage") or "", -1) >= rank.get(old.get("stage") or "", -1):
-            kept[row["id"]] = row
-    return list(kept.values())
+    names = pa.array(list(rank), pa.string())
+    ranks = pc.take(pa.array(list(rank.values()), pa.int32()), pc.index_in(table.column("stage"), value_set=names))
+    table = table.append_column("_rank", pc.fill_null(ranks, -1)).append_column("_read", pa.array(range(table.num_rows), pa.int64()))
+    table = table.sort_by([("id", "ascending"), ("_rank", "ascending"), ("_read", "ascending")])
+    ids = table.column("id").combine_chunks()
+    last = pc.not_equal(ids[:-1], ids[1:]) if table.num_rows > 1 else pa.array([], pa.bool_())
+    keep = pa.concat_arrays([last.combine_chunks() if isinstance(last, pa.ChunkedArray) else last, pa.array([True])])
+    return table.filter(keep).drop_columns(["_rank", "_read"])
 
 
 class ParquetSource:
@@ -104,40 +112,68 @@ class ParquetSource:
             yield from batch.to_pylist()
 
     def documents(self) -> Iterator[Document]:
-        """Every document, in the workspace's order (published date, then id)."""
-        rows = sorted(self._rows("documents", ("id", "published")), key=lambda r: (r["published"] is None, r["published"] or "", r["id"]))
-        order = [r["id"] for r in rows]
-        by_id = {}
-        for row in self._rows("documents", ("id", "text", "data")):
-            by_id[row["id"]] = row
-        for doc_id in order:
-            row = by_id[doc_id]
-            data = json.loads(row["data"])
-            data["text"] = row["text"]
-            yield from_dict(Document, data)
+        """Every document, in the workspace's order (published date, undated last, then id). The table is
+        sorted in Arrow (columnar, no Python object per row); Documents are made a batch at a time."""
+        dataset = _dataset(self.directory / "documents")
+        if dataset is None:
+            return
+        table = dataset.to_table(columns=["id", "published", "text", "data"])
+        order = table.sort_by([("published", "ascending", "at_end"), ("id", "ascending", "at_end")])
+        del table
+        for batch in order.to_batches(max_chunksize=1024):
+            for text, data in zip(batch.column("text").to_pylist(), batch.column("data").to_pylist(), strict=True):
+                fields = json.loads(data)
+                fields["text"] = text
+                yield from_dict(Document, fields)
 
     def records(self, kind: str) -> Iterator[Any]:
-        """Records of one kind, ordered as the workspace orders them (doc, start, id)."""
+        """Records of one kind, ordered as the workspace orders them (doc, start, id; records of no document
+        first), with their entity links filled in. Sorting, the one-row-per-id rule and the join with the
+        links are done in Arrow; records are made from JSON a batch at a time, so a kind's rows are held
+        as Arrow columns, not as Python objects (a million documents' mentions are ~20 million rows)."""
         import pyarrow.dataset as ds
 
+        dataset = _dataset(self.directory / "records")
+        if dataset is None:
+            return
         cls = RECORD_TYPES[kind]
-        rows = _latest(self._rows("records", ("id", "doc_id", "start", "data", "kind", "stage"), ds.field("kind") == kind))
-        rows.sort(key=lambda r: (r["doc_id"] is not None, r["doc_id"] or "", r["start"] if r["start"] is not None else -1, r["id"]))
+        table = _latest_table(dataset.to_table(columns=["id", "doc_id", "start", "stage", "data"], filter=ds.field("kind") == kind))
         field = ENTITY_LINK_FIELDS.get(kind)
-        links = self._links(kind, field) if field is not None else {}
-        for row in rows:
-            data = json.loads(row["data"])
-            if row["id"] in links:
-                data[field] = links[row["id"]]
-            yield from_dict(cls, data)
+        if field is not None:
+            links = self._links(kind, field)
+            if links.num_rows:
+                table = table.join(links, keys="id", join_type="left outer")
+        table = table.sort_by([("doc_id", "ascending", "at_start"), ("start", "ascending", "at_start"), ("id", "ascending", "at_start")])
+        linked = field is not None and "entity_id" in table.column_names
+        for batch in table.to_batches(max_chunksize=2048):
+            entity_ids = batch.column("entity_id").to_pylist() if linked else itertools.repeat(None)
+            for data, entity_id in zip(batch.column("data").to_pylist(), entity_ids):
+                fields = json.loads(data)
+                if entity_id is not None:
+                    fields[field] = entity_id
+                yield from_dict(cls, fields)
 
-    def _links(self, kind: str, field: str) -> dict[str, str]:
-        """record id -> entity id of the entity links that fill ``field`` of ``kind`` records."""
-        found: dict[str, str] = {}
-        for link in self.records("entity_link"):
-            if link.kind == kind and link.field == field:
-                found[link.record_id] = link.entity_id
-        return found
+    def _links(self, kind: str, field: str):  # noqa: ANN202 - pyarrow table
+        """(id, entity_id) of the entity links that fill ``field`` of ``kind`` records, one row per record id
+        (a later stage's link replaces an earlier one's, as for every record)."""
+        import pyarrow as pa
+        import pyarrow.dataset as ds
+
+        dataset = _dataset(self.directory / "records")
+        ids: list[str] = []
+        entity_ids: list[str] = []
+        if dataset is not None:
+            rows = _latest_table(dataset.to_table(columns=["id", "stage", "data"], filter=ds.field("kind") == "entity_link"))
+            for batch in rows.to_batches(max_chunksize=8192):
+                for data in batch.column("data").to_pylist():
+                    link = json.loads(data)
+                    if link["kind"] == kind and link["field"] == field:
+                        ids.append(link["record_id"])
+                        entity_ids.append(link["entity_id"])
+        # one link per record and field (the workspace's entity_links key): the last read wins, as in a dict
+        found = dict(zip(ids, entity_ids, strict=True))
+        del ids, entity_ids
+        return pa.table({"id": pa.array(list(found), pa.string()), "entity_id": pa.array(list(found.values()), pa.string())})
 
     def record_rows(self) -> Iterator[dict[str, Any]]:
         """Raw rows of the records table (for `storyline load`)."""
