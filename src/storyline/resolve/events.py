@@ -32,10 +32,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import gc
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,27 +98,43 @@ class EventItem:
 
 @dataclass(slots=True)
 class _Cluster:
-    items: list[EventItem] = field(default_factory=list)
-    keys: set[str] = field(default_factory=set)
-    actor_keys: set[str] = field(default_factory=set)
-    target_keys: set[str] = field(default_factory=set)
-    days: set[dt.date] = field(default_factory=set)
-    interval: tuple[dt.date, dt.date] | None = None
-    context: set[str] = field(default_factory=set)
+    """An event being formed. Key and word sets are frozensets shared with the items while they add
+    nothing new (most reports of one event name the same people), so a cluster costs little more than
+    its item list; ``days`` is a small tuple."""
 
-    def add(self, item: EventItem) -> None:
+    items: list[EventItem] = field(default_factory=list)
+    keys: frozenset[str] = frozenset()
+    actor_keys: frozenset[str] = frozenset()
+    target_keys: frozenset[str] = frozenset()
+    days: tuple[dt.date, ...] = ()
+    interval: tuple[dt.date, dt.date] | None = None
+    context: frozenset[str] = frozenset()
+
+    def add(self, item: EventItem, context: frozenset[str] | None = None) -> None:
         self.items.append(item)
-        self.keys |= item.keys
-        self.actor_keys |= item.actor_keys
-        self.target_keys |= item.target_keys
-        self.context |= item.context
-        if item.interval and item.interval[0] == item.interval[1]:
-            self.days.add(item.interval[0])
+        self.keys = _union(self.keys, item.keys)
+        self.actor_keys = _union(self.actor_keys, item.actor_keys)
+        self.target_keys = _union(self.target_keys, item.target_keys)
+        self.context = _union(self.context, _words(item) if context is None else context)
+        if item.interval and item.interval[0] == item.interval[1] and item.interval[0] not in self.days:
+            self.days += (item.interval[0],)
         if item.interval and self.interval:
             lo, hi = max(self.interval[0], item.interval[0]), min(self.interval[1], item.interval[1])
             self.interval = (lo, hi) if lo <= hi else self.interval
         elif item.interval:
             self.interval = item.interval
+
+
+def _union(have: frozenset[str], more: frozenset[str]) -> frozenset[str]:
+    """``have | more``, the same object when nothing is new (the frozensets stay shared)."""
+    if more <= have:
+        return have
+    return more if not have else have | more
+
+
+def _words(item: EventItem) -> frozenset[str]:
+    """An item's context words as a frozenset (the stage keeps them as a tuple until the item is placed)."""
+    return item.context if isinstance(item.context, frozenset) else frozenset(item.context)
 
 
 def date_interval(value: str | None) -> tuple[dt.date, dt.date] | None:
@@ -209,9 +227,13 @@ def context_score(item: EventItem, cluster: _Cluster, idf: dict[str, float]) -> 
     """How much the words around a mention and around a cluster's mentions have in common (sum of
     the shared words' IDF): "sanctions" and "Obama" tie a report to the Dec. 29 call, "vote" and
     "resolution" to the Dec. 22 one."""
+    return _context_score(_words(item), cluster, idf)
+
+
+def _context_score(words: frozenset[str], cluster: _Cluster, idf: dict[str, float]) -> float:
     # fsum: the sum must not depend on the order a set iterates in (string hashing differs between
     # processes; Spark's workers and the driver must score alike)
-    return math.fsum(idf.get(w, 0.0) for w in item.context & cluster.context)
+    return math.fsum(idf.get(w, 0.0) for w in words & cluster.context)
 
 
 def _best(scored: list[tuple[tuple[float, ...], int]]) -> int | None:
@@ -245,38 +267,35 @@ def event_block_keys(item: EventItem) -> list[tuple[str, str]]:
 
 
 def cluster_event_items(items: Iterable[EventItem], idf: dict[str, float] | None = None) -> list[list[EventItem]]:
-    """Group event items into events (see the module docstring). Deterministic for a given input."""
+    """Group event items into events (see the module docstring). Deterministic for a given input.
+
+    Candidates come from the item's blocks (:func:`event_block_keys`), but a block is not read whole
+    when most of it could not be joined anyway (:class:`_Candidates`): the result is the same as
+    reading it whole, and the cost per item no longer grows with the number of events that share a
+    busy participant or day."""
     idf = idf or {}
     items = sorted(items, key=lambda i: (i.interval is None, (i.interval[1] - i.interval[0]).days if i.interval else 0, i.doc_id, i.id))
     clusters: list[_Cluster] = []
-    blocks: dict[tuple[str, str], set[int]] = defaultdict(set)  # a set: membership must not cost the block's size
-
-    block_keys = event_block_keys
-
-    def place(item: EventItem, index: int | None) -> None:
-        if index is None:
-            clusters.append(_Cluster())
-            index = len(clusters) - 1
-        clusters[index].add(item)
-        for k in block_keys(item):
-            blocks[k].add(index)
+    index = _Candidates(clusters)
 
     for item in items:
-        candidates = sorted({c for k in block_keys(item) for c in blocks.get(k, ())})
+        words = _words(item)
+        keys = event_block_keys(item)
+        candidates = index.candidates(item, keys)
         if item.interval is not None:
             scored = []
             for ci in candidates:
                 cluster = clusters[ci]
                 if cluster.interval is None or not _joins(item, cluster)[0]:
                     continue
-                scored.append(((len(item.keys & cluster.keys), context_score(item, cluster, idf)), ci))
+                scored.append(((len(item.keys & cluster.keys), _context_score(words, cluster, idf)), ci))
             # a day joins its day; a coarser date ("at the end of December") that fits two events
             # (the Dec. 22 and Dec. 29 calls) joins the one its participants and words favour, and
             # stays apart when nothing tells them apart
-            place(item, _best(scored))
+            index.place(item, words, keys, _best(scored))
             continue
         if item.plural or not item.keys:
-            place(item, None)  # "calls", "contacts", "became more frequent": many events, or no one named
+            index.place(item, words, keys, None)  # "calls", "contacts", "became more frequent": many events, or no one named
             continue
         scored = []
         for ci in candidates:
@@ -299,23 +318,117 @@ def cluster_event_items(items: Iterable[EventItem], idf: dict[str, float] | None
                 continue
             if item.doc_date and cluster.interval[0] > item.doc_date:
                 continue
-            if len(item.context & cluster.context) >= CONTEXT_MIN_WORDS:
-                scored.append(((len(item.keys & cluster.keys), context_score(item, cluster, idf)), ci))
-        place(item, _best(scored))
+            if len(words & cluster.context) >= CONTEXT_MIN_WORDS:
+                scored.append(((len(item.keys & cluster.keys), _context_score(words, cluster, idf)), ci))
+        index.place(item, words, keys, _best(scored))
     return [c.items for c in clusters]
+
+
+# A cluster whose dates span at most this many days is filed under each of its days in the blocks of its
+# participants; a wider one is read whenever its participants' blocks are.
+NEAR_DAYS = 14
+# A dated item whose interval (widened by DATE_CONFLICT_DAYS each side) spans more days than this reads its
+# participants' blocks whole.
+QUERY_DAYS = 62
+
+
+class _Candidates:
+    """The clusters an item is compared with: those of its blocks, less those that cannot join it.
+
+    In a denser corpus a block holds ever more events: a public figure named in thousands of stories, a
+    day with hundreds of events of one type. Reading such blocks whole made the cost per item grow with
+    the corpus (1.63x from 10k to 1M documents). A dated item that names someone can join only
+
+    - an event sharing a participant key with it (``_joins`` refuses two named sides that share none),
+      whose dates come within DATE_CONFLICT_DAYS of its interval (a different day further away is
+      refused, and so is an interval that does not overlap): participant blocks are therefore also
+      filed by day (``near``, the hull of each event's dates; a wider hull is in ``wide``), and the
+      item reads the days its interval reaches;
+    - or an event that names no one, through a day or date-value block: those are filed in ``unnamed``.
+
+    Every other item (no one named, undated, or an interval wider than QUERY_DAYS) reads its blocks
+    whole, as does any block that is not a participant, day or date-value key. The clusters returned
+    are a superset of those that can join, in cluster order, so the choice is the same as reading
+    every block whole (tests/test_resolve_events_blocking.py)."""
+
+    def __init__(self, clusters: list[_Cluster]) -> None:
+        self.clusters = clusters
+        self.blocks: dict[tuple[str, str], set[int]] = defaultdict(set)  # a set: membership must not cost the block's size
+        self.unnamed: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.near: dict[tuple[tuple[str, str], int], list[int]] = defaultdict(list)
+        self.wide: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.hull: list[tuple[int, int] | None] = []  # day ordinals of the earliest and latest date of a cluster's items
+        self.participant_blocks: list[tuple[tuple[str, str], ...]] = []
+
+    def candidates(self, item: EventItem, keys: list[tuple[str, str]]) -> list[int]:
+        blocks = self.blocks
+        if item.interval is None or not item.keys:
+            return sorted({c for k in keys for c in blocks.get(k, ())})
+        lo = item.interval[0].toordinal() - DATE_CONFLICT_DAYS
+        hi = item.interval[1].toordinal() + DATE_CONFLICT_DAYS
+        found: set[int] = set()
+        for k in keys:
+            kind = k[1][:2]
+            if kind == "k:" and hi - lo <= QUERY_DAYS:
+                near = self.near
+                for day in range(lo, hi + 1):
+                    found.update(near.get((k, day), ()))
+                found.update(self.wide.get(k, ()))
+            elif kind in ("d:", "v:"):
+                found.update(c for c in self.unnamed.get(k, ()) if not self.clusters[c].keys)
+            else:
+                found.update(blocks.get(k, ()))
+        return sorted(found)
+
+    def place(self, item: EventItem, words: frozenset[str], keys: list[tuple[str, str]], index: int | None) -> None:
+        clusters = self.clusters
+        if index is None:
+            clusters.append(_Cluster())
+            index = len(clusters) - 1
+            self.hull.append(None)
+            self.participant_blocks.append(())
+        cluster = clusters[index]
+        cluster.add(item, words)
+        old_hull = self.hull[index]
+        old_blocks = self.participant_blocks[index]
+        new_blocks = tuple(k for k in keys if k[1][:2] == "k:" and k not in old_blocks)
+        for k in keys:
+            self.blocks[k].add(index)
+            if k[1][:2] in ("d:", "v:") and not cluster.keys:
+                self.unnamed[k].add(index)
+        hull = old_hull
+        if item.interval is not None:
+            lo, hi = item.interval[0].toordinal(), item.interval[1].toordinal()
+            hull = (lo, hi) if old_hull is None else (min(lo, old_hull[0]), max(hi, old_hull[1]))
+        if new_blocks:
+            self.participant_blocks[index] = old_blocks + new_blocks
+        if hull is None or (hull == old_hull and not new_blocks):
+            return
+        self.hull[index] = hull
+        # file the cluster under every (participant block, day) it did not cover yet
+        for k in self.participant_blocks[index]:
+            fresh = k in new_blocks
+            if hull[1] - hull[0] > NEAR_DAYS:
+                self.wide[k].add(index)
+                continue
+            for day in range(hull[0], hull[1] + 1):
+                if fresh or old_hull is None or not old_hull[0] <= day <= old_hull[1]:
+                    self.near[(k, day)].append(index)
 
 
 # --------------------------------------------------------------------------------------------
 # The stage
 
 
-def _entity_of_mentions(source: RecordSource) -> dict[str, str]:
-    """mention id -> entity id, from the entity stage's records (empty when it has not run)."""
+def _entity_of_mentions(source: RecordSource, wanted: set[str] | None = None) -> dict[str, str]:
+    """mention id -> entity id, from the entity stage's records (empty when it has not run); only for the
+    ``wanted`` mentions when given (the event arguments: a corpus has ten times more other mentions)."""
     found: dict[str, str] = {}
     try:
         for entity in source.records("entity"):
             for mid in entity.mention_ids:
-                found[mid] = entity.id
+                if wanted is None or mid in wanted:
+                    found[mid] = entity.id
     except KeyError:
         return {}
     return found
@@ -347,18 +460,24 @@ def idf_from_counts(df: dict[str, int], n: int) -> dict[str, float]:
 
 def event_item(mention: EventMention, entity_of: dict[str, str], doc_date: dt.date | None = None) -> EventItem:
     """The coreference features of one event mention."""
-    actor, target, keys = set(), set(), set()
-    for arg in mention.arguments:
-        if arg.role not in ("actor", "target"):
-            continue
-        # both the entity id (when resolved) and the name key: entity resolution may split one person
-        found = {k for k in (arg.entity_id or (entity_of.get(arg.mention_id) if arg.mention_id else None), name_key(arg.text)) if k}
-        keys |= found
-        (actor if arg.role == "actor" else target).update(found)
+    actor, target = _argument_keys([(a.role, a.entity_id, a.mention_id, a.text) for a in mention.arguments], entity_of)
     interval = date_interval(mention.date)
-    return EventItem(mention.id, mention.doc_id, mention.type, frozenset(keys), frozenset(actor), frozenset(target),
+    return EventItem(mention.id, mention.doc_id, mention.type, actor | target, actor, target,
                      mention.date if interval else None, interval, plural=mention.generic, doc_date=doc_date,
                      modality=mention.modality, context=context_words(mention))
+
+
+def _argument_keys(args: Iterable[tuple[str, str | None, str | None, str]], entity_of: dict[str, str]) -> tuple[frozenset[str], frozenset[str]]:
+    """The actor and target keys of (role, entity id, mention id, text) arguments: both the entity id (when
+    resolved) and the name key, as entity resolution may split one person."""
+    actor: set[str] = set()
+    target: set[str] = set()
+    for role, entity_id, mention_id, text in args:
+        if role not in ("actor", "target"):
+            continue
+        found = {k for k in (entity_id or (entity_of.get(mention_id) if mention_id else None), name_key(text)) if k}
+        (actor if role == "actor" else target).update(found)
+    return frozenset(actor), frozenset(target)
 
 
 def _precision(interval: tuple[dt.date, dt.date]) -> str:
@@ -371,36 +490,38 @@ def events_from_mentions(mentions: list[EventMention], entity_of: dict[str, str]
     """Events (one per cluster) from every document's event mentions. ``idf`` is the corpus's context
     IDF (:func:`context_idf` of these mentions when None; Spark passes the whole corpus's when it
     clusters one connected block of mentions at a time)."""
-    by_id = {m.id: m for m in mentions}
+    parts = {m.id: label_part(m) for m in mentions}
     items = [event_item(m, entity_of, doc_dates.get(m.doc_id)) for m in mentions]
-    events = []
-    for cluster in cluster_event_items(items, context_idf(items) if idf is None else idf):
-        ms = [by_id[i.id] for i in cluster]
-        days = Counter(i.date for i in cluster if i.interval and i.interval[0] == i.interval[1])
-        dated = [i for i in cluster if i.interval]
-        date = precision = None
-        conflict: tuple[str, ...] = ()
-        if days:
-            date = days.most_common(1)[0][0].split("T")[0]  # type: ignore[union-attr]
-            precision = "day"
-            if len(days) > 1:
-                conflict = tuple(sorted(d.split("T")[0] for d in days))  # type: ignore[union-attr]
-        elif dated:
-            best = min(dated, key=lambda i: (i.interval[1] - i.interval[0]).days)  # type: ignore[index]
-            date, precision = best.date, ("range" if ".." in (best.date or "") else _precision(best.interval))  # type: ignore[arg-type]
-        # the type the dated reports give wins ("call" over the generic "discuss" that joined it)
-        types = Counter(i.type for i in cluster if i.interval) or Counter(m.type for m in ms)
-        etype = max(types, key=lambda t: (t != "consult", types[t], t))
-        actor_keys = Counter(k for i in cluster for k in i.actor_keys)
-        target_keys = Counter(k for i in cluster for k in i.target_keys)
-        label = _label(ms, etype)
-        events.append(Event(
-            id=record_id("ev", *sorted(i.id for i in cluster)), type=etype, label=label,
-            mention_ids=tuple(sorted(i.id for i in cluster)), doc_ids=tuple(sorted({i.doc_id for i in cluster})),
-            date=date, date_precision=precision, date_conflict=conflict,
-            actor_ids=_by_count(actor_keys), target_ids=_by_count(target_keys),
-        ))
-    return events
+    clusters = cluster_event_items(items, context_idf(items) if idf is None else idf)
+    return [cluster_event(cluster, [parts[i.id] for i in cluster]) for cluster in clusters]
+
+
+def cluster_event(cluster: list[EventItem], parts: list[tuple]) -> Event:
+    """The Event of one cluster of items; ``parts``: each item's :func:`label_part`, in cluster order."""
+    days = Counter(i.date for i in cluster if i.interval and i.interval[0] == i.interval[1])
+    dated = [i for i in cluster if i.interval]
+    date = precision = None
+    conflict: tuple[str, ...] = ()
+    if days:
+        date = days.most_common(1)[0][0].split("T")[0]  # type: ignore[union-attr]
+        precision = "day"
+        if len(days) > 1:
+            conflict = tuple(sorted(d.split("T")[0] for d in days))  # type: ignore[union-attr]
+    elif dated:
+        best = min(dated, key=lambda i: (i.interval[1] - i.interval[0]).days)  # type: ignore[index]
+        date, precision = best.date, ("range" if ".." in (best.date or "") else _precision(best.interval))  # type: ignore[arg-type]
+    # the type the dated reports give wins ("call" over the generic "discuss" that joined it)
+    types = Counter(i.type for i in cluster if i.interval) or Counter(i.type for i in cluster)
+    etype = max(types, key=lambda t: (t != "consult", types[t], t))
+    actor_keys = Counter(k for i in cluster for k in i.actor_keys)
+    target_keys = Counter(k for i in cluster for k in i.target_keys)
+    ids = tuple(sorted(i.id for i in cluster))
+    return Event(
+        id=record_id("ev", *ids), type=etype, label=_label(parts, etype),
+        mention_ids=ids, doc_ids=tuple(sorted({i.doc_id for i in cluster})),
+        date=date, date_precision=precision, date_conflict=conflict,
+        actor_ids=_by_count(actor_keys), target_ids=_by_count(target_keys),
+    )
 
 
 def _by_count(keys: Counter[str]) -> tuple[str, ...]:
@@ -409,21 +530,29 @@ def _by_count(keys: Counter[str]) -> tuple[str, ...]:
     return tuple(k for k, _ in sorted(keys.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def _label(mentions: list[EventMention], etype: str) -> str:
+def label_part(mention: EventMention, intern: Callable[[Any], Any] = lambda x: x) -> tuple:
+    """What an event's label takes from one mention: its named actors and targets as (role, name), in
+    argument order, the texts of its topics, and whether its words say "guilty". ``intern``: shares
+    equal strings and tuples between mentions (the stage keeps a part per mention)."""
+    names = tuple(intern((a.role, intern(a.text))) for a in mention.arguments if a.role in ("actor", "target") and name_key(a.text))
+    topics = tuple(intern(a.text) for a in mention.arguments if a.role == "topic")
+    return intern((intern(names), intern(topics), "guilty" in mention.text.lower()))
+
+
+def _label(parts: list[tuple], etype: str) -> str:
     """"Flynn call Kislyak": the most reported actor and target names around the type's name."""
     names: dict[str, Counter[str]] = {"actor": Counter(), "target": Counter()}
-    for m in mentions:
-        for a in m.arguments:
-            if a.role in names and name_key(a.text):
-                names[a.role][a.text] += 1
+    for found, _topics, _guilty in parts:
+        for role, text in found:
+            names[role][text] += 1
     actor = names["actor"].most_common(1)[0][0] if names["actor"] else None
     target = next((t for t, _ in names["target"].most_common() if t != actor), None)
     verb = etype.replace("_", " ")
-    if etype == "acknowledge" and any("guilty" in m.text.lower() for m in mentions):
+    if etype == "acknowledge" and any(guilty for _names, _topics, guilty in parts):
         verb = "plead guilty"  # the type's most specific trigger says what happened ("Flynn plead guilty")
     if actor is None and target is None:
         # no one named: the phrase that reports it ("consult: Exchange 18 calls and text messages")
-        topics = Counter(a.text for m in mentions for a in m.arguments if a.role == "topic")
+        topics = Counter(t for _names, found, _guilty in parts for t in found)
         if topics:
             return f"{verb}: {topics.most_common(1)[0][0]}"
     return " ".join(x for x in (actor, verb, ("with " if etype in ("call", "meet", "consult") else "") + target if target else None) if x)
@@ -436,9 +565,69 @@ def _doc_date(document: Any) -> dt.date | None:
     return None
 
 
+class _StageItem(EventItem):
+    """An item as the stage keeps it: its label part alongside, its context words as a tuple of shared
+    strings until it is placed (a tuple is a quarter of a frozenset's size)."""
+
+    __slots__ = ("part",)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run a block without the cyclic garbage collector. Loading a million mentions creates millions of
+    long-lived objects and no reference cycles; every full collection walks all of them, so the collector's
+    work grew with the corpus while it found nothing to free."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @corpus_stage("resolve_events", "3", produces=("event",), requires=("event_mention", "entity"))
 def resolve_events(source: RecordSource, settings: Settings) -> Iterator[Event]:
-    """Corpus stage: cross-document event coreference over every document's event mentions."""
-    doc_dates = {d.id: _doc_date(d) for d in source.documents()}
-    mentions = list(source.records("event_mention"))
-    yield from events_from_mentions(mentions, _entity_of_mentions(source), doc_dates)
+    """Corpus stage: cross-document event coreference over every document's event mentions.
+
+    Same events as ``events_from_mentions`` over every mention, at a fraction of the memory: each mention
+    is reduced as it is read to its coreference features and label part (strings, key sets and tuples
+    shared between mentions); only the entity ids of the mentions that are event arguments are kept, and
+    documents are read only when some report is undated (their date is used only then)."""
+    with collector_paused():
+        events = _resolve(source)
+    yield from events
+
+
+def _resolve(source: RecordSource) -> list[Event]:
+    shared: dict[Any, Any] = {}
+    intern = lambda x: shared.setdefault(x, x)  # noqa: E731
+    intervals: dict[str | None, tuple[dt.date, dt.date] | None] = {}
+    pending: list[tuple[_StageItem, tuple]] = []  # items and their arguments, until entity ids are known
+    wanted: set[str] = set()
+    for m in source.records("event_mention"):
+        args = tuple((a.role, a.entity_id, a.mention_id, a.text) for a in m.arguments if a.role in ("actor", "target"))
+        wanted.update(mid for _role, eid, mid, _text in args if not eid and mid)
+        if m.date not in intervals:
+            intervals[m.date] = date_interval(m.date)
+        interval = intervals[m.date]
+        item = _StageItem(m.id, m.doc_id, intern(m.type), date=intern(m.date) if interval else None, interval=interval,
+                          plural=m.generic, modality=intern(m.modality), context=tuple(intern(w) for w in context_words(m)))
+        item.part = label_part(m, intern)
+        pending.append((item, args))
+    entity_of = _entity_of_mentions(source, wanted)
+    del wanted
+    undated = {item.doc_id for item, _args in pending if item.interval is None}
+    doc_dates = {d.id: _doc_date(d) for d in source.documents() if d.id in undated} if undated else {}
+    items: list[_StageItem] = []
+    for item, args in pending:
+        actor, target = _argument_keys(args, entity_of)
+        item.keys = intern(actor | target)
+        item.actor_keys, item.target_keys = intern(actor), intern(target)
+        item.doc_date = doc_dates.get(item.doc_id)
+        items.append(item)
+    del pending, entity_of
+    shared.clear()
+    clusters = cluster_event_items(items, context_idf(items))
+    del items
+    return [cluster_event(cluster, [i.part for i in cluster]) for cluster in clusters]  # type: ignore[attr-defined]

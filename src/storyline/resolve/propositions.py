@@ -23,13 +23,15 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from storyline.grouping import DisjointSets
 from storyline.ids import record_id
 from storyline.model import Attribution, Claim, Contradiction, Entity, Proposition
+from storyline.resolve.events import collector_paused
+from storyline.resolve.links import _by_document, _Documents
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
 from storyline.story.clusters import ALL_STORIES_ID
@@ -214,13 +216,30 @@ class _Frame:
     side: str | None
 
 
-def _frames(claims: list[Claim]) -> list[_Frame]:
+def _frames(claims: Iterable[Claim], intern: Callable[[Any], Any] | None = None) -> list[_Frame]:
+    """The frames of the claims that have a predicate class. ``intern`` (the stage's): equal strings and key
+    sets are shared between frames, and each claim is kept without the fields grouping never reads."""
     out = []
     for c in claims:
         cls = predicate_class(c.predicate)
-        if cls:
+        if not cls:
+            continue
+        if intern is None:
             out.append(_Frame(c, cls, keywords(c), participant_keys(c), side(c)))
+            continue
+        keys = intern(frozenset(intern(k) for k in keywords(c)))
+        parts = intern(frozenset(intern(k) for k in participant_keys(c)))
+        out.append(_Frame(_slim(c, intern), intern(cls), keys, parts, side(c)))
     return out
+
+
+def _slim(claim: Claim, intern: Callable[[Any], Any]) -> Claim:
+    """The claim with only what grouping and the records read (not its subject, object, participants or time:
+    the frame has its keys)."""
+    return Claim(claim.id, claim.doc_id, claim.start, claim.end, claim.text, "", intern(claim.predicate), None,
+                 intern(claim.polarity), intern(claim.modality), intern(claim.stance),
+                 holder=intern(claim.holder) if claim.holder else claim.holder, attribution_id=claim.attribution_id,
+                 anaphoric=claim.anaphoric)
 
 
 def _windowed_pairs(members: list[int]) -> Iterator[tuple[int, int]]:
@@ -419,17 +438,68 @@ def claim_holders(source: RecordSource, claims: list[Claim]) -> dict[str, str]:
 # requires "story": anaphoric claims are scoped to their story (story_scopes)
 @corpus_stage("resolve.propositions", "3", produces=("proposition", "contradiction"), requires=("claim", "entity", "story"))
 def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[Any]:
-    """Corpus stage: propositions across documents (who asserts, who denies, first reported) and contradictions."""
+    """Corpus stage: propositions across documents (who asserts, who denies, first reported) and contradictions.
+
+    The records are those of grouping every claim at once with every speaker known, at a fraction of the
+    memory: claims are kept slim (:func:`_frames`); speakers are found only for the attributions claims
+    point to, from the mentions that overlap their source (attributions and mentions are streamed a
+    document at a time), and only those mentions' entity names are kept; documents' dates and outlets
+    only for the documents of the propositions."""
+    with collector_paused():
+        records = _propositions(source)
+    yield from records
+
+
+def _propositions(source: RecordSource) -> list[Any]:
+    shared: dict[Any, Any] = {}
+    intern = lambda x: shared.setdefault(x, x)  # noqa: E731
+    frames = _frames((c for c in source.records("claim") if c.predicate), intern)
+    speakers = _claim_speakers(source, {f.claim.attribution_id for f in frames if f.claim.attribution_id})
+    groups = _group_frames(frames, story_scopes(source))
+    del frames
+    shared.clear()
+    wanted = {f.claim.doc_id for g in groups for f in g}
     published: dict[str, str | None] = {}
     outlets: dict[str, str | None] = {}
     for doc in source.documents():
-        published[doc.id] = doc.published.value if doc.published else None
-        outlets[doc.id] = doc.outlet
-    claims = [c for c in source.records("claim") if c.predicate]
-    speakers = _speaker_entities(source)
-    for frames in _group_frames(_frames(claims), story_scopes(source)):
-        holders = {f.claim.id: _holder(f.claim, speakers, outlets) for f in frames}
-        yield from proposition_records(frames, holders, published)
+        if doc.id in wanted:
+            published[doc.id] = doc.published.value if doc.published else None
+            outlets[doc.id] = doc.outlet
+    out: list[Any] = []
+    for group in groups:
+        holders = {f.claim.id: _holder(f.claim, speakers, outlets) for f in group}
+        out.extend(proposition_records(group, holders, published))
+    return out
+
+
+def _claim_speakers(source: RecordSource, wanted: set[str]) -> dict[str, str]:
+    """attribution id -> speaker entity name for the ``wanted`` attributions: what _speaker_entities gives
+    for them (the last resolved mention, in record order, overlapping the attribution's source), found by
+    keeping only the mentions that overlap a wanted source and then only those mentions' entity names."""
+    overlapping: dict[str, tuple[str, ...]] = {}
+    mentions = _Documents(source.records("mention"))
+    for doc_id, attributions in _by_document(source.records("attribution")):
+        found = [a for a in attributions if a.id in wanted and a.source is not None]
+        if not found:
+            continue
+        spans = [(m.start, m.end, m.id) for m in mentions.of(doc_id)]
+        for a in found:
+            ids = tuple(mid for s, e, mid in spans if s < a.source.end and a.source.start < e)  # type: ignore[union-attr]
+            if ids:
+                overlapping[a.id] = ids
+    names: dict[str, str] = {}
+    needed = {mid for ids in overlapping.values() for mid in ids}
+    for entity in source.records("entity"):
+        for mid in entity.mention_ids:
+            if mid in needed:
+                names[mid] = entity.name
+    del needed
+    out: dict[str, str] = {}
+    for attribution_id, ids in overlapping.items():
+        named = [names[mid] for mid in ids if mid in names]
+        if named:
+            out[attribution_id] = named[-1]
+    return out
 
 
 def proposition_records(frames: list[_Frame], holders: Mapping[str, str], published: Mapping[str, str | None]) -> Iterator[Any]:
