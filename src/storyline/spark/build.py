@@ -233,11 +233,30 @@ RECORDS_SCHEMA = (("id", "string"), ("kind", "string"), ("doc_id", "string"), ("
                   ("stage", "string"), ("data", "string"))
 
 
-def _write_driver_records(target: Path, rows: list[dict[str, Any]]) -> None:
+def _write_driver_records(target: Path, records: Iterable[Any], stage: str, batch_rows: int = 50_000) -> int:
+    """Write a driver stage's records as one Parquet file, ``batch_rows`` rows at a time as the stage yields
+    them (a stage's output at a million documents is tens of millions of rows: never one list, nor one Arrow
+    table). The file is written beside ``records/`` and moved in when complete, since the stage is still
+    reading that table while it yields. Returns the number of records."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    pq.write_table(pa.Table.from_pylist(rows, schema=pa.schema([(n, getattr(pa, t)()) for n, t in RECORDS_SCHEMA])), target)
+    from storyline.pipeline import _kind_of
+
+    schema = pa.schema([(n, getattr(pa, t)()) for n, t in RECORDS_SCHEMA])
+    scratch = target.parent.parent / f"_{target.name}"
+    count, batch = 0, []
+    with pq.ParquetWriter(scratch, schema) as writer:
+        for record in records:
+            batch.append(record_row(_kind_of(record), stage, record))
+            count += 1
+            if len(batch) >= batch_rows:
+                writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                batch.clear()
+        if batch or count == 0:
+            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    scratch.replace(target)
+    return count
 
 
 def _write_spark_records(spark: Any, out: Path, stage: str, records: Any) -> int:
@@ -265,7 +284,6 @@ def run_corpus_stages_on_tables(out: Path, settings: Settings, spark: Any = None
     distributed version (:func:`distributed_stages`) run on the cluster; the others (and all of them
     without a session) run on the driver with the local path's stage functions over a ParquetSource, which
     also sees the distributed stages' output. Either way the records equal the local path's."""
-    from storyline.pipeline import _kind_of
     from storyline.stages import corpus_stages
 
     counts: dict[str, int] = {}
@@ -282,10 +300,8 @@ def run_corpus_stages_on_tables(out: Path, settings: Settings, spark: Any = None
             finally:
                 records.unpersist()
             continue
-        source = ParquetSource(out)
-        produced = [record_row(_kind_of(r), stage.name, r) for r in stage.fn(source, settings)]
-        _write_driver_records(corpus_dir / f"corpus-{stage.name}.parquet", produced)
-        counts[f"corpus:{stage.name}"] = len(produced)
+        counts[f"corpus:{stage.name}"] = _write_driver_records(corpus_dir / f"corpus-{stage.name}.parquet",
+                                                               stage.fn(ParquetSource(out), settings), stage.name)
     return counts
 
 

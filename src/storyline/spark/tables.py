@@ -146,8 +146,8 @@ class ParquetSource:
         table = table.sort_by([("doc_id", "ascending", "at_start"), ("start", "ascending", "at_start"), ("id", "ascending", "at_start")])
         linked = field is not None and "entity_id" in table.column_names
         for batch in table.to_batches(max_chunksize=2048):
-            entity_ids = batch.column("entity_id").to_pylist() if linked else itertools.repeat(None)
-            for data, entity_id in zip(batch.column("data").to_pylist(), entity_ids):
+            entity_ids = batch.column("entity_id").to_pylist() if linked else [None] * batch.num_rows
+            for data, entity_id in zip(batch.column("data").to_pylist(), entity_ids, strict=True):
                 fields = json.loads(data)
                 if entity_id is not None:
                     fields[field] = entity_id
