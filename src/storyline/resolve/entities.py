@@ -38,12 +38,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
-from typing import Any
+from typing import Any, NamedTuple
 
 from storyline.ids import record_id
 from storyline.model import DuplicateGroup, Entity, Judgement, Mention, Role
@@ -154,82 +155,113 @@ def _judgement(left: str, right: str, verdict: str, score: float, reason: str) -
     return Judgement(left, right, verdict, _SCORES.setdefault(repr(score), score), intern(reason))
 
 
+class _M(NamedTuple):
+    """One mention as a pass reads it, made on demand from the resolver's arrays (``i``: its index) and
+    dropped after use: the resolver keeps no object per mention for the run (see ``Resolver``)."""
+
+    i: int
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: str
+    source: str
+
+
+_new_m = tuple.__new__
+
+
 @dataclass(slots=True)
 class _PersonCluster:
     """What the cross-document person pass needs of one cluster: its surname, its given names (most
-    written first), whether it holds a full name, and the mention that stands for it (one small object per
-    cluster: a corpus has several person clusters per document at that point)."""
+    written first), whether it holds a full name, and the index of the mention that stands for it and its
+    text (one small object per cluster: a corpus has several person clusters per document at that point)."""
 
     surname: str
     givens: tuple[tuple[str, ...], ...]
     full: bool
-    rep: Mention
-
-
-@dataclass
-class _Node:
-    """A set of mentions already known to be one entity (a union-find root's payload)."""
-
-    mentions: list[Mention] = field(default_factory=list)
+    rep: int
+    text: str
 
 
 class _Partition:
-    """Union-find over mention ids with cannot-link constraints and the judgements that made it.
+    """Union-find over mention indices with cannot-link constraints and the judgements that made it.
 
-    ``members`` holds the member lists of merged clusters only: a mention that is its own cluster has no
-    list (most mentions of a large corpus never merge, and a one-item list per mention was ~100 bytes
-    each); ``members_of`` gives the list either way."""
+    Arrays of machine integers, not objects: ``parent``, ``size`` (of the cluster a root heads) and ``ring``
+    (each cluster's members as a circular list: a union splices two rings, ``members_of`` walks one), so a
+    mention costs 12 bytes here however its cluster grows. Judgements name mentions by id (``ids``, the
+    resolver's list); ``lefts`` holds the index of each judgement's left mention."""
 
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-        self.members: dict[str, list[str]] = {}
+    def __init__(self, ids: list[str]) -> None:
+        self.ids = ids
+        self.parent = array("I")
+        self.size = array("I")
+        self.ring = array("I")
         self.forbidden: set[frozenset[str]] = set()
         self.judgements: list[Judgement] = []
+        self.lefts = array("I")
         # root -> (head, words, role) of the roles its mentions hold; merged on union so a lookup
         # costs the size of one entity's roles, not a scan of the corpus.
-        self.roles: dict[str, list[tuple[str, frozenset[str], Role]]] = {}
+        self.roles: dict[int, list[tuple[str, frozenset[str], Role]]] = {}
 
-    def add(self, mid: str) -> None:
-        if mid not in self.parent:
-            self.parent[mid] = mid
+    def add(self) -> int:
+        """A new one-mention cluster; its index."""
+        i = len(self.parent)
+        self.parent.append(i)
+        self.size.append(1)
+        self.ring.append(i)
+        return i
 
-    def members_of(self, root: str) -> list[str]:
-        """The mention ids of the cluster whose root is ``root`` (the root first)."""
-        return self.members.get(root) or [root]
+    def members_of(self, root: int) -> Iterator[int]:
+        """The mention indices of the cluster whose root is ``root`` (the root first)."""
+        ring = self.ring
+        yield root
+        i = ring[root]
+        while i != root:
+            yield i
+            i = ring[i]
 
-    def find(self, mid: str) -> str:
-        root = mid
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[mid] != root:
-            self.parent[mid], mid = root, self.parent[mid]
+    def find(self, i: int) -> int:
+        parent = self.parent
+        root = i
+        while parent[root] != root:
+            root = parent[root]
+        while parent[i] != root:
+            parent[i], i = root, parent[i]
         return root
 
-    def blocked(self, a: str, b: str) -> bool:
+    def blocked(self, a: int, b: int) -> bool:
         ra, rb = self.find(a), self.find(b)
         if not self.forbidden:
             return False
-        ma, mb = self.members_of(ra), self.members_of(rb)
-        return any(frozenset((x, y)) in self.forbidden for x in ma for y in mb)
+        ids = self.ids
+        mb = [ids[y] for y in self.members_of(rb)]
+        return any(frozenset((ids[x], y)) in self.forbidden for x in self.members_of(ra) for y in mb)
 
-    def union(self, a: str, b: str, score: float, reason: str) -> bool:
+    def note(self, a: int, b: int, verdict: str, score: float, reason: str) -> None:
+        """Record a judgement on mentions ``a`` and ``b`` (indices)."""
+        self.judgements.append(_judgement(self.ids[a], self.ids[b], verdict, score, reason))
+        self.lefts.append(a)
+
+    def union(self, a: int, b: int, score: float, reason: str) -> bool:
         """Merge the clusters of a and b (unless a user verdict forbids it); records the judgement."""
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return False
         if self.blocked(a, b):
-            self.judgements.append(_judgement(a, b, "different", 1.0, "user verdict: different (merge not made)"))
+            self.note(a, b, "different", 1.0, "user verdict: different (merge not made)")
             return False
-        if (len(self.members.get(ra, ())) or 1) < (len(self.members.get(rb, ())) or 1):
+        size = self.size
+        if size[ra] < size[rb]:
             ra, rb = rb, ra
         self.parent[rb] = ra
-        merged = self.members.get(ra)
-        if merged is None:
-            merged = self.members[ra] = [ra]
-        merged.extend(self.members.pop(rb, None) or (rb,))
+        size[ra] += size[rb]
+        ring = self.ring
+        ring[ra], ring[rb] = ring[rb], ring[ra]
         if rb in self.roles:
             self.roles.setdefault(ra, []).extend(self.roles.pop(rb))
-        self.judgements.append(_judgement(a, b, "same", round(score, 3), reason))
+        self.note(a, b, "same", round(score, 3), reason)
         return True
 
 
@@ -276,11 +308,11 @@ def _winner(votes: Mapping[str, float]) -> str:
     return max((label for label in votes if TYPE_GROUP.get(label, label) == group), key=lambda label: (votes[label], label))
 
 
-def _is_person(m: Mention) -> bool:
+def _is_person(m: Mention | _M) -> bool:
     return m.type == PERSON and m.source != "role-nominal"
 
 
-def _weak_single(m: Mention) -> bool:
+def _weak_single(m: Mention | _M) -> bool:
     """A one-word, non-acronym mention NER typed as something other than a person."""
     return m.type in WEAK_LABELS and _weak_word(m.text)
 
@@ -291,34 +323,56 @@ def _weak_word(text: str) -> bool:
 
 
 class Resolver:
-    """Cross-document entity resolution over mentions (pure: lists in, records out)."""
+    """Cross-document entity resolution over mentions (pure: lists in, records out).
+
+    Memory: the stage holds every mention of the corpus until the end, so a mention is a row of arrays of
+    machine integers, not an object: its document (an index into ``doc_ids``), offsets, name (an index into
+    ``names``, one string per distinct name), label and source codes, and its union-find slots (``part``);
+    only its id is a string (the one decoded from the store, which the output's entities and judgements
+    share). The passes make ``_M`` objects for the mentions of one document or one cluster at a time
+    (``_m``, ``_doc``) and drop them; ``mentions`` gives them all at once for small inputs (tests)."""
 
     def __init__(self, mentions: Iterable[Mention], roles: Iterable[Role] = (), overrides: Iterable[dict[str, Any]] = (),
                  duplicates: Iterable[DuplicateGroup] = ()) -> None:
-        # Mentions are kept for the whole run, so their repeated strings are shared: a document's id, the
-        # labels, and a name written many times are one string each, not one per mention as decoded from
-        # the store (about half of the stage's memory before). The entity link read with a stored mention
-        # is not used here and is not kept.
-        # Offsets past 256 are int objects of their own as decoded; they are shared too (they are bounded
-        # by the length of a document).
-        self.mentions: dict[str, Mention] = {}
-        offsets: dict[int, int] = {}
+        self.ids: list[str] = []
+        self.doc = array("I")
+        self.start = array("I")
+        self.end = array("I")
+        self.name = array("I")
+        self.label = array("H")
+        self.src = array("H")
+        self.alive = bytearray()
+        self.doc_ids: list[str] = []
+        self._doc_code: dict[str, int] = {}
+        self.names: list[str] = []
+        self._name_code: dict[str, int] = {}
+        self.labels: list[str] = []
+        self._label_code: dict[str, int] = {}
+        self.sources: list[str] = []
+        self._source_code: dict[str, int] = {}
+        self.part = _Partition(self.ids)
+        seen: set[str] = set()
         for m in mentions:
-            self.mentions[m.id] = Mention(m.id, intern(m.doc_id), offsets.setdefault(m.start, m.start), offsets.setdefault(m.end, m.end),
-                                          intern(m.text), intern(m.type), intern(m.source))
+            if m.id in seen:  # a later record of the same id replaces the earlier one (in its place)
+                self._set(self.ids.index(m.id), m)
+                continue
+            seen.add(m.id)
+            self._append(m)
+        del seen
         self.roles: dict[str, list[Role]] = defaultdict(list)
+        offsets: dict[int, int] = {}
         for r in roles:
             self.roles[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title), text=intern(r.text),
                                                                 start=offsets.setdefault(r.start, r.start), end=offsets.setdefault(r.end, r.end)))
         del offsets
-        self.part = _Partition()
-        for mid in self.mentions:
-            self.part.add(mid)
-        for mid, roles in self.roles.items():
-            if mid in self.mentions and self.mentions[mid].source != "role-nominal":
-                keyed = [(h, w, r) for r in roles for h, w in [role_key(r.title)] if h]
-                if keyed:
-                    self.part.roles[mid] = keyed
+        if self.roles:
+            nominal = self._source_code.get("role-nominal", -1)
+            for i, mid in enumerate(self.ids):
+                rs = self.roles.get(mid)
+                if rs and self.src[i] != nominal:
+                    keyed = [(h, w, r) for r in rs for h, w in [role_key(r.title)] if h]
+                    if keyed:
+                        self.part.roles[i] = keyed
         self.overrides = list(overrides)
         # doc id -> the documents of its duplicate group (copies of one report count as one document's text).
         self.copies: dict[str, set[str]] = {}
@@ -332,19 +386,97 @@ class Resolver:
         self.new_mentions: list[Mention] = []
         self._index()
 
+    # -- the mention table ----------------------------------------------------------------------
+
+    @staticmethod
+    def _code(value: str, codes: dict[str, int], values: list[str]) -> int:
+        code = codes.get(value)
+        if code is None:
+            code = codes[value] = len(values)
+            values.append(value)
+        return code
+
+    def _append(self, m: Mention) -> int:
+        """Add a mention at the end of the table (a new one-mention cluster); its index."""
+        self.ids.append(m.id)
+        self.doc.append(self._code(m.doc_id, self._doc_code, self.doc_ids))
+        self.start.append(m.start)
+        self.end.append(m.end)
+        self.name.append(self._code(m.text, self._name_code, self.names))
+        self.label.append(self._code(m.type, self._label_code, self.labels))
+        self.src.append(self._code(m.source, self._source_code, self.sources))
+        self.alive.append(1)
+        return self.part.add()
+
+    def _set(self, i: int, m: Mention) -> None:
+        """Mention ``i`` becomes ``m`` (same id): what assigning to a dict keyed by id did."""
+        self.doc[i] = self._code(m.doc_id, self._doc_code, self.doc_ids)
+        self.start[i], self.end[i] = m.start, m.end
+        self.name[i] = self._code(m.text, self._name_code, self.names)
+        self.label[i] = self._code(m.type, self._label_code, self.labels)
+        self.src[i] = self._code(m.source, self._source_code, self.sources)
+        self.alive[i] = 1
+
+    def _add(self, m: Mention) -> int:
+        """A mention made by this stage: replaces a mention of its document with the same id, else is appended."""
+        for j in self.by_doc.get(m.doc_id, ()):
+            if self.ids[j] == m.id and self.alive[j]:
+                self._set(j, m)
+                return j
+        return self._append(m)
+
+    def _m(self, i: int) -> _M:
+        return _new_m(_M, (i, self.ids[i], self.doc_ids[self.doc[i]], self.start[i], self.end[i], self.names[self.name[i]],
+                           self.labels[self.label[i]], self.sources[self.src[i]]))
+
+    def _text(self, i: int) -> str:
+        return self.names[self.name[i]]
+
+    def _doc_id(self, i: int) -> str:
+        return self.doc_ids[self.doc[i]]
+
+    def _each(self) -> Iterator[_M]:
+        """Every mention, in the order they were added (a replaced mention keeps its place)."""
+        alive, m = self.alive, self._m
+        for i in range(len(alive)):
+            if alive[i]:
+                yield m(i)
+
+    def _doc(self, doc_id: str) -> list[_M]:
+        """The mentions of one document, in text order."""
+        m = self._m
+        return [m(i) for i in self.by_doc.get(doc_id, ())]
+
+    @property
+    def mentions(self) -> dict[str, _M]:
+        """id -> mention, all of them (made on each call: for tests and small inputs)."""
+        return {m.id: m for m in self._each()}
+
     def _index(self) -> None:
-        """(Re)build the per-document lists and the person-surname index from ``self.mentions``."""
-        self.by_doc: dict[str, list[Mention]] = defaultdict(list)
-        for m in self.mentions.values():
-            self.by_doc[m.doc_id].append(m)
-        for ms in self.by_doc.values():
-            ms.sort(key=lambda m: (m.start, m.end))
+        """(Re)build the per-document index lists and the person-surname index from the mention table."""
+        by_doc: dict[str, array] = {}
+        alive, doc, doc_ids = self.alive, self.doc, self.doc_ids
+        for i in range(len(alive)):
+            if alive[i]:
+                d = doc_ids[doc[i]]
+                arr = by_doc.get(d)
+                if arr is None:
+                    arr = by_doc[d] = array("I")
+                arr.append(i)
+        start, end = self.start, self.end
+        for d, arr in by_doc.items():
+            if len(arr) > 1:
+                by_doc[d] = array("I", sorted(arr, key=lambda i: (start[i], end[i], i)))
+        self.by_doc = by_doc
         self._person_like: dict[tuple[str, str], bool] = {}
         self._doc_names_cache: dict[str, set[str]] = {}
         self.person_surnames: Counter[str] = Counter()
-        for m in self.mentions.values():
-            if _is_person(m):
-                sn = surname(m.text)
+        person = self._label_code.get(PERSON, -1)
+        nominal = self._source_code.get("role-nominal", -1)
+        names, name = self.names, self.name
+        for i, (a, lb, sc) in enumerate(zip(alive, self.label, self.src, strict=True)):
+            if a and lb == person and sc != nominal:
+                sn = surname(names[name[i]])
                 if sn:
                     self.person_surnames[sn] += 1
         self._surname_index: dict[str, set[str]] = defaultdict(set)
@@ -356,9 +488,11 @@ class Resolver:
     def _name_labels(self) -> dict[str, Counter[str]]:
         """folded name -> NER labels of its mentions (role nominals left out)."""
         labels: dict[str, Counter[str]] = defaultdict(Counter)
-        for m in self.mentions.values():
-            if m.source != "role-nominal" and (key := org_key(m.text)):
-                labels[key][m.type] += 1
+        nominal = self._source_code.get("role-nominal", -1)
+        names, types = self.names, self.labels
+        for a, nm, lb, sc in zip(self.alive, self.name, self.label, self.src, strict=True):
+            if a and sc != nominal and (key := org_key(names[nm])):
+                labels[key][types[lb]] += 1
         return labels
 
     def split_glued(self) -> None:
@@ -375,7 +509,11 @@ class Resolver:
                 others[key] = label
         if not people or not others:
             return
-        for m in list(self.mentions.values()):
+        added: dict[str, int] = {}  # id -> index of the parts made here (a part's id may recur)
+        for i in range(len(self.alive)):
+            if not self.alive[i]:
+                continue
+            m = self._m(i)
             if m.source == "role-nominal" or m.type == PERSON:
                 continue
             words = [w.span() for w in re.finditer(r"\S+", m.text)]
@@ -388,12 +526,15 @@ class Resolver:
                 sn, gv = surname(suffix), given_names(suffix)
                 if not any(same_surname(sn, s) and given_compatible(gv, g) >= 0.85 for s, g in people.get(skeleton(sn.replace(" ", "")), ())):
                     continue
-                del self.mentions[m.id]
+                self.alive[i] = 0
                 for start, end, label in ((m.start, m.start + len(prefix), others[org_key(prefix)]), (m.start + words[-n][0], m.end, PERSON)):
                     part = Mention(id=record_id("m", m.doc_id, start, end), doc_id=m.doc_id, start=start, end=end, text=m.text[start - m.start : end - m.start],
                                    type=label, source="split")
-                    self.mentions[part.id] = part
-                    self.part.add(part.id)
+                    j = added.get(part.id)
+                    if j is not None:
+                        self._set(j, part)
+                    else:
+                        added[part.id] = self._add(part)
                     self.new_mentions.append(part)
                 break
         self._index()
@@ -402,14 +543,13 @@ class Resolver:
         """folded one-word name -> how often it is written right after a place cue ("in Dunmore")."""
         places: Counter[str] = Counter()
         for doc_id, text in documents:
-            for m in self.by_doc.get(doc_id, ()):
+            for m in self._doc(doc_id):
                 if m.source == "role-nominal" or " " in m.text or not m.text[:1].isupper():
                     continue
                 cue = _PRECEDING_WORD.search(text[max(0, m.start - 12) : m.start])
                 if cue and cue.group(1).lower() in _PLACE_CUES and not text.startswith(("'s", "’s"), m.end):
                     places[fold(m.text)] += 1
         return places
-
     def vote_types(self, places: Counter[str] | None = None) -> None:
         """Decide the type of every name by a vote over its mentions in the whole corpus and re-type the
         mentions that disagree (in this overlay only: the stored document-stage mentions keep NER's label)."""
@@ -448,11 +588,24 @@ class Resolver:
             if places[key]:
                 votes["GPE"] += PLACE_CONTEXT_WEIGHT * places[key]
             voted[key] = _winner(votes)
+        del labels
         changed = False
-        for mid, m in list(self.mentions.items()):
-            target = voted.get(org_key(m.text)) if m.source != "role-nominal" else None
-            if target and TYPE_GROUP.get(target, target) != TYPE_GROUP.get(m.type, m.type):
-                self.mentions[mid] = dataclasses.replace(m, type=target)
+        nominal = self._source_code.get("role-nominal", -1)
+        names, types, label = self.names, self.labels, self.label
+        retyped: dict[tuple[int, int], int] = {}  # (name, label) -> new label (or the same)
+        for i, (a, nm, lb, sc) in enumerate(zip(self.alive, self.name, label, self.src, strict=True)):
+            if not a or sc == nominal:
+                continue
+            new = retyped.get((nm, lb))
+            if new is None:
+                target = voted.get(org_key(names[nm]))
+                kind = types[lb]
+                new = lb
+                if target and TYPE_GROUP.get(target, target) != TYPE_GROUP.get(kind, kind):
+                    new = self._code(target, self._label_code, self.labels)
+                retyped[(nm, lb)] = new
+            if new != lb:
+                label[i] = new
                 changed = True
         if changed:
             self._index()
@@ -461,31 +614,41 @@ class Resolver:
 
     def apply_user_same(self) -> None:
         """User "same" verdicts merge first (they outrank every automatic decision)."""
+        wanted = {x for o in self.overrides if o.get("verdict") == "same" for x in (o.get("left"), o.get("right"))}
+        if not wanted:
+            return
+        index = {mid: i for i, mid in enumerate(self.ids) if mid in wanted and self.alive[i]}
         for o in self.overrides:
-            if o.get("verdict") == "same" and o.get("left") in self.mentions and o.get("right") in self.mentions:
-                self.part.union(o["left"], o["right"], 1.0, "user verdict: same")
+            if o.get("verdict") == "same" and o.get("left") in index and o.get("right") in index:
+                self.part.union(index[o["left"]], index[o["right"]], 1.0, "user verdict: same")
 
     # -- step 1: within each document -----------------------------------------------------------
 
-    def person_like(self, m: Mention) -> bool:
+    def person_like(self, m: _M) -> bool:
         """A person mention, or a single-word mis-typed one whose word is an attested person surname."""
         if _is_person(m):
             return True
         if _weak_single(m):
-            key = (m.text, m.type)
-            known = self._person_like.get(key)
-            if known is None:
-                known = any(self.person_surnames[s] >= MIN_PERSON_EVIDENCE for s in self._surname_variants(fold(m.text)))
-                self._person_like[key] = known
-            return known
+            return self._weak_person(m.text, m.type)
         return False
+
+    def _weak_person(self, text: str, kind: str) -> bool:
+        """A single word NER typed ``kind`` (a weak label) is an attested person surname."""
+        key = (text, kind)
+        known = self._person_like.get(key)
+        if known is None:
+            known = any(self.person_surnames[s] >= MIN_PERSON_EVIDENCE for s in self._surname_variants(fold(text)))
+            self._person_like[key] = known
+        return known
 
     def _surname_variants(self, sn: str) -> list[str]:
         return [s for s in self._surname_index.get(skeleton(sn.replace(" ", "")), ()) if same_surname(sn, s)]
 
     def resolve_documents(self) -> None:
         """Within each document, short names join the one full name they belong to."""
-        for ms in self.by_doc.values():
+        find, union = self.part.find, self.part.union
+        for doc_id in self.by_doc:
+            ms = self._doc(doc_id)
             full = [m for m in ms if _is_person(m) and len(name_parts(m.text)) >= 2]
             full_surnames = {surname(f.text) for f in full}
             # A one-word ORG/PRODUCT tag on the surname of a full name of this very document is an NER error.
@@ -493,35 +656,46 @@ class Resolver:
             # Full names of one document with the same surname and compatible given names are one person.
             for i, a in enumerate(full):
                 for b in full[i + 1 :]:
-                    if self.part.find(a.id) == self.part.find(b.id):
+                    if find(a.i) == find(b.i):
                         continue
                     if same_surname(surname(a.text), surname(b.text)) and given_compatible(given_names(a.text), given_names(b.text)) >= 0.85:
-                        self.part.union(a.id, b.id, SCORE_SAME_DOC, f"same document, same name: {a.text!r} ~ {b.text!r}")
+                        union(a.i, b.i, SCORE_SAME_DOC, f"same document, same name: {a.text!r} ~ {b.text!r}")
             for m in people:
                 parts = name_parts(m.text)
                 if len(parts) != 1:
                     continue
                 word = parts[0]
-                by_surname = {self.part.find(f.id): f for f in full if same_surname(surname(f.text), word)}
+                by_surname = {find(f.i): f for f in full if same_surname(surname(f.text), word)}
                 if len(by_surname) == 1:
                     f = next(iter(by_surname.values()))
                     kind = "" if _is_person(m) else f" (NER typed it {m.type}; the word is a person's surname here)"
-                    self.part.union(f.id, m.id, SCORE_SAME_DOC, f"same document: {m.text!r} is the surname of {f.text!r}{kind}")
+                    union(f.i, m.i, SCORE_SAME_DOC, f"same document: {m.text!r} is the surname of {f.text!r}{kind}")
                     continue
                 if not _is_person(m):
                     continue
-                by_given = {self.part.find(f.id): f for f in full if given_names(f.text)[:1] == [word]}
+                by_given = {find(f.i): f for f in full if given_names(f.text)[:1] == [word]}
                 if len(by_given) == 1 and not by_surname:
                     f = next(iter(by_given.values()))
-                    self.part.union(f.id, m.id, SCORE_SAME_DOC - 0.1, f"same document: {m.text!r} is the given name of {f.text!r}")
+                    union(f.i, m.i, SCORE_SAME_DOC - 0.1, f"same document: {m.text!r} is the given name of {f.text!r}")
 
     # -- step 2: across documents ---------------------------------------------------------------
 
-    def _clusters(self, pred) -> dict[str, list[Mention]]:
-        out: dict[str, list[Mention]] = defaultdict(list)
-        for m in self.mentions.values():
-            if pred(m):
-                out[self.part.find(m.id)].append(m)
+    def _person_codes(self, nm: int, lb: int, sc: int) -> bool:
+        """``person_like`` of a mention given its name, label and source codes."""
+        kind = self.labels[lb]
+        if kind == PERSON:
+            return self.sources[sc] != "role-nominal"
+        if kind in WEAK_LABELS and _weak_word(text := self.names[nm]):
+            return self._weak_person(text, kind)
+        return False
+
+    def _clusters(self) -> dict[int, list[int]]:
+        """root -> indices of the person-like mentions (``person_like``) of the cluster, in table order."""
+        out: dict[int, list[int]] = defaultdict(list)
+        find, person = self.part.find, self._person_codes
+        for i, (a, nm, lb, sc) in enumerate(zip(self.alive, self.name, self.label, self.src, strict=True)):
+            if a and person(nm, lb, sc):
+                out[find(i)].append(i)
         return out
 
     def resolve_people(self, orphans: bool = True) -> None:
@@ -533,12 +707,14 @@ class Resolver:
         Cost is bounded inside a block: clusters written with the very same name are merged without
         scoring, and each remaining name is compared with at most ``MAX_COMPARED`` names of its block (the
         most mentioned first), so a heavy surname does not make the pass quadratic."""
-        clusters = self._clusters(self.person_like)
+        clusters = self._clusters()
         self._doc_names_cache = {}  # documents gained mentions (lexicon) and merges since the last pass
-        info: dict[str, _PersonCluster] = {}
-        blocks: dict[str, set[str]] = defaultdict(set)
+        info: dict[int, _PersonCluster] = {}
+        blocks: dict[str, set[int]] = defaultdict(set)
+        sizes: dict[int, int] = {}
+        text_of = self._text
         for root, ms in clusters.items():
-            texts = Counter(m.text for m in ms)
+            texts = Counter(text_of(i) for i in ms)
             surnames: Counter[str] = Counter()
             givens: Counter[tuple[str, ...]] = Counter()
             full = None
@@ -552,27 +728,28 @@ class Resolver:
             if not surnames:
                 continue
             sn = surnames.most_common(1)[0][0]
-            rep = next(m for m in ms if m.text == full) if full else ms[0]
-            info[root] = _PersonCluster(sn, tuple(g for g, _ in givens.most_common()), bool(givens), rep)
+            rep = next(i for i in ms if text_of(i) == full) if full else ms[0]
+            info[root] = _PersonCluster(sn, tuple(g for g, _ in givens.most_common()), bool(givens), rep, text_of(rep))
             blocks[skeleton(sn.replace(" ", ""))].add(root)
-        sizes = {root: len(clusters[root]) for root in info}
+            sizes[root] = len(ms)
         del clusters  # the mention lists of every cluster are not needed past this point
-        context: dict[str, set[str]] = {}
+        context: dict[int, set[str]] = {}
+        ids = self.ids
         for block in blocks.values():
-            roots = sorted(block, key=lambda r: (-sizes[r], r))
+            roots = sorted(block, key=lambda r: (-sizes[r], ids[r]))
             fulls = [r for r in roots if info[r].full]
             # The very same name (surname and given names) is one person: merged without pair scoring.
-            by_form: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+            by_form: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
             for r in fulls:
                 by_form[(info[r].surname, tuple(info[r].givens[0]))].append(r)
             for same in by_form.values():
                 for other in same[1:]:
-                    ra, rb = info[same[0]].rep, info[other].rep
-                    self.part.union(ra.id, rb.id, 1.0, f"same name: {ra.text!r} ~ {rb.text!r}")
+                    ra, rb = info[same[0]], info[other]
+                    self.part.union(ra.rep, rb.rep, 1.0, f"same name: {ra.text!r} ~ {rb.text!r}")
             forms = [same[0] for same in by_form.values()]
             # Name vs name, inside sub-blocks sharing a given-name initial (transliteration variants keep
             # their first letter: Sergei/Sergey, Dmitry/Dmitri, V./Vladimir), the most mentioned first.
-            by_initial: dict[str, list[str]] = defaultdict(list)
+            by_initial: dict[str, list[int]] = defaultdict(list)
             for r in forms:
                 for initial in sorted({g[0][:1] for g in info[r].givens if g}):
                     group = by_initial[initial]
@@ -580,15 +757,15 @@ class Resolver:
                         self._compare_full_names(info[other], info[r], context)
                     group.append(r)
             # Surname-only clusters: attach to the one full-name cluster of the block (or the clearly best by context).
-            fulls_by_surname: dict[str, list[str]] = defaultdict(list)
+            fulls_by_surname: dict[str, list[int]] = defaultdict(list)
             for r in fulls:
                 fulls_by_surname[info[r].surname].append(r)
-            first_orphan: dict[str, str] = {}
+            first_orphan: dict[str, int] = {}
             for r in roots:
                 if info[r].full:
                     continue
                 sn = info[r].surname
-                cands: dict[str, None] = {}
+                cands: dict[int, None] = {}
                 for other_sn, owners in fulls_by_surname.items():
                     if same_surname(sn, other_sn):
                         for f in owners:
@@ -598,31 +775,32 @@ class Resolver:
                         continue
                     # No full name anywhere to tell people apart: one surname, one person.
                     if sn in first_orphan and self.part.find(first_orphan[sn]) != self.part.find(r):
-                        first = info[first_orphan[sn]].rep
-                        self.part.union(first.id, info[r].rep.id, 0.7, f"same surname {sn!r} and no full name in the corpus that could tell two people apart")
+                        self.part.union(info[first_orphan[sn]].rep, info[r].rep, 0.7,
+                                        f"same surname {sn!r} and no full name in the corpus that could tell two people apart")
                     first_orphan.setdefault(sn, r)
                     continue
-                rep = info[r].rep
+                rep, rep_text = info[r].rep, info[r].text
                 # Candidates in block order (most mentioned first), at most MAX_COMPARED of them.
                 candidates = list(cands)[:MAX_COMPARED]
                 if len(candidates) == 1:
                     scored = [(0.0, candidates[0])]
                 else:
-                    scored = sorted(((self._overlap(context, r, c), c) for c in candidates), reverse=True)
+                    scored = sorted(((self._overlap(context, r, c), ids[c], c) for c in candidates), reverse=True)
+                    scored = [(s, c) for s, _, c in scored]
                 best_score, best = scored[0]
                 if len(scored) == 1 or best_score - scored[1][0] >= CONTEXT_MARGIN:
-                    target = info[best].rep if best in info else self.mentions[best]
+                    target = info[best].rep if best in info else best
                     why = "the only full name with this surname in the corpus" if len(scored) == 1 else f"shares most context (overlap {best_score:.2f} vs {scored[1][0]:.2f})"
-                    self.part.union(target.id, rep.id, 0.8 if len(scored) == 1 else 0.6 + best_score / 4, f"surname {rep.text!r} -> {target.text!r}: {why}")
+                    self.part.union(target, rep, 0.8 if len(scored) == 1 else 0.6 + best_score / 4, f"surname {rep_text!r} -> {text_of(target)!r}: {why}")
                 else:
-                    self.part.judgements.append(_judgement(rep.id, info[best].rep.id if best in info else best, "unsure", round(best_score, 3),
-                                                          f"surname {rep.text!r} fits {len(scored)} people; left apart"))
+                    self.part.note(rep, info[best].rep if best in info else best, "unsure", round(best_score, 3),
+                                   f"surname {rep_text!r} fits {len(scored)} people; left apart")
         self._doc_names_cache = {}  # one set of names per document: not kept between passes
 
-    def _compare_full_names(self, ia: _PersonCluster, ib: _PersonCluster, context: dict[str, set[str]]) -> None:
+    def _compare_full_names(self, ia: _PersonCluster, ib: _PersonCluster, context: dict[int, set[str]]) -> None:
         """Two full-name clusters of one block: same person (union), different (judgement) or no verdict."""
         ra, rb = ia.rep, ib.rep
-        if self.part.find(ra.id) == self.part.find(rb.id):
+        if self.part.find(ra) == self.part.find(rb):
             return
         if not same_surname(ia.surname, ib.surname):
             # Same block means same surname skeleton; with the very same given name that may be a surname
@@ -633,20 +811,20 @@ class Resolver:
                 return
             if token_similarity(ia.surname, ib.surname) < SOUND_ALIKE_MIN_SIMILARITY:
                 return
-            overlap = self._overlap(context, ra.id, rb.id)
-            role = self._shared_role(ra.id, rb.id)
+            overlap = self._overlap(context, ra, rb)
+            role = self._shared_role(ra, rb)
             if overlap >= CONTEXT_MARGIN or role:
                 why = f"shared role {role!r}" if role else f"shared context (overlap {overlap:.2f})"
-                self.part.union(ra.id, rb.id, SCORE_SOUND_ALIKE, f"same given name, surname spelled by sound, {why}: {ra.text!r} ~ {rb.text!r}")
+                self.part.union(ra, rb, SCORE_SOUND_ALIKE, f"same given name, surname spelled by sound, {why}: {ia.text!r} ~ {ib.text!r}")
             return
         g = max((given_compatible(x, y) for x in ia.givens for y in ib.givens), default=0.0)
         if g >= 0.85:
             why = "same name" if g == 1.0 and ia.surname == ib.surname else "spelling/transliteration variant"
-            self.part.union(ra.id, rb.id, g, f"{why}: {ra.text!r} ~ {rb.text!r}")
+            self.part.union(ra, rb, g, f"{why}: {ia.text!r} ~ {ib.text!r}")
         elif g == 0.0:
-            self.part.judgements.append(_judgement(ra.id, rb.id, "different", 0.0, f"same surname, different given names: {ra.text!r} / {rb.text!r}"))
+            self.part.note(ra, rb, "different", 0.0, f"same surname, different given names: {ia.text!r} / {ib.text!r}")
 
-    def _shared_role(self, a: str, b: str) -> str:
+    def _shared_role(self, a: int, b: int) -> str:
         """The title of a role both clusters hold (same head word, one title's words inside the other's), or ""."""
         for ha, wa, role in self.part.roles.get(self.part.find(a), ()):
             for hb, wb, _ in self.part.roles.get(self.part.find(b), ()):
@@ -659,23 +837,23 @@ class Resolver:
         """The surnames / folded names of the named things of one document (memoised per pass)."""
         names = self._doc_names_cache.get(doc_id)
         if names is None:
-            names = {surname(m.text) if self.person_like(m) else fold(m.text) for m in self.by_doc.get(doc_id, ()) if m.source != "role-nominal"}
+            names = {surname(m.text) if self.person_like(m) else fold(m.text) for m in self._doc(doc_id) if m.source != "role-nominal"}
             self._doc_names_cache[doc_id] = names
         return names
 
-    def _cluster_context(self, context: dict[str, set[str]], root: str) -> set[str]:
+    def _cluster_context(self, context: dict[int, set[str]], root: int) -> set[str]:
         """The names of other things in the documents of one cluster (co-occurrence), computed when first asked."""
         root = self.part.find(root)
         if root not in context:
-            ms = [self.mentions[i] for i in self.part.members_of(root) if i in self.mentions]
-            own = {surname(m.text) for m in ms}
+            members = [i for i in self.part.members_of(root) if self.alive[i]]
+            own = {surname(self._text(i)) for i in members}
             names: set[str] = set()
-            for d in {m.doc_id for m in ms}:
+            for d in {self._doc_id(i) for i in members}:
                 names |= self._doc_names(d)
             context[root] = names - own
         return context[root]
 
-    def _overlap(self, context: dict[str, set[str]], a: str, b: str) -> float:
+    def _overlap(self, context: dict[int, set[str]], a: int, b: int) -> float:
         x, y = self._cluster_context(context, a), self._cluster_context(context, b)
         if not x or not y:
             return 0.0
@@ -683,12 +861,12 @@ class Resolver:
 
     # -- step 3-4: lexicon, role nominals, speakers ----------------------------------------------
 
-    def lexicon_terms(self) -> dict[str, tuple[str, list[str]]]:
+    def lexicon_terms(self) -> dict[str, tuple[int, list[str]]]:
         """folded surname -> (cluster root, folded given names) for well-attested, unambiguous people."""
-        clusters = self._clusters(self.person_like)
-        by_surname: dict[str, list[tuple[str, list[str], int]]] = defaultdict(list)
-        for root, ms in clusters.items():
-            ner = [m for m in ms if _is_person(m) and m.text[:1].isupper()]
+        clusters = self._clusters()
+        by_surname: dict[str, list[tuple[int, list[str], int]]] = defaultdict(list)
+        for root, idx in clusters.items():
+            ner = [m for m in map(self._m, idx) if _is_person(m) and m.text[:1].isupper()]
             if len(ner) < MIN_PERSON_EVIDENCE or not any(len(name_parts(m.text)) >= 2 for m in ner):
                 continue
             sns = Counter(surname(m.text) for m in ner)
@@ -696,6 +874,7 @@ class Resolver:
             for sn, n in sns.items():
                 if len(sn) >= MIN_LEXICON_CHARS and " " not in sn and sn.isalpha():
                     by_surname[sn].append((root, givens, n))
+        del clusters
         terms = {}
         for sn, owners in by_surname.items():
             roots = {o[0] for o in owners}
@@ -703,7 +882,7 @@ class Resolver:
                 terms[sn] = (owners[0][0], owners[0][1])
         return terms
 
-    def scan_document(self, doc_id: str, text: str, terms: dict[str, tuple[str, list[str]]]) -> list[Mention]:
+    def scan_document(self, doc_id: str, text: str, terms: dict[str, tuple[int, list[str]]]) -> list[Mention]:
         """Known surnames written anywhere in the text (any case) that NER did not tag as a person.
 
         The words of the text are collected at C speed and intersected with the known names, so the cost
@@ -716,9 +895,9 @@ class Resolver:
         if not found_words:
             return []
         located = re.compile(r"(?<![^\W\d_])(?:" + "|".join(map(re.escape, sorted(found_words, key=len, reverse=True))) + r")(?![^\W\d_])", re.IGNORECASE)
-        existing = self.by_doc.get(doc_id, [])
+        existing = self._doc(doc_id)
         spans = [(m.start, m.end, m) for m in existing]
-        hits: dict[str, list[tuple[int, int, bool, Mention | None]]] = defaultdict(list)
+        hits: dict[int, list[tuple[int, int, bool, _M | None]]] = defaultdict(list)
         for match in located.finditer(text):
             word = match.group(0).lower()
             if word not in terms:
@@ -751,7 +930,8 @@ class Resolver:
                 s = s - len(before) + honorific.start(1)
             hits[root].append((s, e, anchored, given_mention))
         out: list[Mention] = []
-        roots_here = {self.part.find(m.id) for m in existing}
+        roots_here = {self.part.find(m.i) for m in existing}
+        start, end = self.start, self.end
         for root, found in hits.items():
             lowered = any(not text[s:e][-1:].isupper() and not text[s:e].split()[-1][:1].isupper() for s, e, _, _ in found)
             # The document names this person when a mention is already there, or when the name is written
@@ -762,24 +942,26 @@ class Resolver:
                 if not word_text.split()[-1][:1].isupper() and not present:
                     continue  # a lower-case word in a document that never names this person: ordinary usage
                 mention = Mention(id=record_id("m", doc_id, s, e), doc_id=doc_id, start=s, end=e, text=word_text, type=PERSON, source=LEXICON_SOURCE)
-                self.mentions[mention.id] = mention
-                self.part.add(mention.id)
-                self.by_doc[doc_id].append(mention)
+                n = len(self.alive)
+                i = self._add(mention)
+                if i == n:  # a new mention (not one of this document's replaced): listed with the document's
+                    self.by_doc.setdefault(doc_id, array("I")).append(i)
                 why = "lower-cased " if lowered and not word_text[:1].isupper() else ""
-                self.part.union(root, mention.id, SCORE_LEXICON, f"lexicon: {why}known name {word_text!r} in a document naming this person")
+                self.part.union(root, i, SCORE_LEXICON, f"lexicon: {why}known name {word_text!r} in a document naming this person")
                 if given_mention is not None:
-                    self.part.union(mention.id, given_mention.id, SCORE_LEXICON, f"given name {given_mention.text!r} directly before known surname")
+                    self.part.union(i, given_mention.i, SCORE_LEXICON, f"given name {given_mention.text!r} directly before known surname")
                 out.append(mention)
-        self.by_doc[doc_id].sort(key=lambda m: (m.start, m.end))
+        if out:
+            self.by_doc[doc_id] = array("I", sorted(self.by_doc[doc_id], key=lambda i: (start[i], end[i], i)))
         return out
 
     def resolve_role_nominals(self, doc_id: str) -> None:
         """"the Kremlin spokesman" -> the one entity named in this document that holds a matching role (here or elsewhere)."""
-        ms = self.by_doc.get(doc_id, [])
+        ms = self._doc(doc_id)
         nominals = [m for m in ms if m.source == "role-nominal"]
         if not nominals:
             return
-        roots_here = {self.part.find(m.id) for m in ms if self.person_like(m)}
+        roots_here = {self.part.find(m.i) for m in ms if self.person_like(m)}
         for m in nominals:
             roles = self.roles.get(m.id, [])
             if not roles:
@@ -788,7 +970,7 @@ class Resolver:
             if not head:
                 continue
 
-            def fits(root: str, head: str = head, words: frozenset[str] = words) -> Role | None:
+            def fits(root: int, head: str = head, words: frozenset[str] = words) -> Role | None:
                 for h, w, r in self.part.roles.get(root, ()):
                     if h == head and words <= w:
                         return r
@@ -797,29 +979,34 @@ class Resolver:
             local = {r: role for r in roots_here if (role := fits(r)) is not None}
             if len(local) == 1:
                 root, role = next(iter(local.items()))
-                self.part.union(root, m.id, SCORE_ROLE_NOMINAL, f"role nominal {m.text!r} matches the role {role.text!r} ({role.doc_id}), the only one in this document")
+                self.part.union(root, m.i, SCORE_ROLE_NOMINAL, f"role nominal {m.text!r} matches the role {role.text!r} ({role.doc_id}), the only one in this document")
 
     def resolve_speakers(self, doc_id: str, text: str) -> None:
         """An orphan one-word name used only as a quoted speaker joins the document's dominant speaker."""
-        ms = [m for m in self.by_doc.get(doc_id, []) if self.person_like(m)]
+        ms = [m for m in self._doc(doc_id) if self.person_like(m)]
         if not ms:
             return
-        speaking: Counter[str] = Counter()
+        speaking: Counter[int] = Counter()
         for m in ms:
             if self._speech_context(text, m):
-                speaking[self.part.find(m.id)] += 1
+                speaking[self.part.find(m.i)] += 1
         if not speaking:
             return
         ranked = speaking.most_common(2)
         top, n = ranked[0]
         if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
             return
-        top_rep = next(m for m in ms if self.part.find(m.id) == top)
+        top_rep = next(m for m in ms if self.part.find(m.i) == top)
         for m in ms:
-            root = self.part.find(m.id)
+            root = self.part.find(m.i)
             if root == top or len(name_parts(m.text)) != 1:
                 continue
-            members = [x for x in (self.mentions[i] for i in self.part.members_of(root)) if _is_person(x) and x.source != LEXICON_SOURCE]
+            members: list[_M] = []  # the cluster's NER person mentions; more than three is enough to know
+            for x in self.part.members_of(root):
+                if self.labels[self.label[x]] == PERSON and self.sources[self.src[x]] not in ("role-nominal", LEXICON_SOURCE):
+                    members.append(self._m(x))
+                    if len(members) > 3:
+                        break
             if not members or len(members) > 3 or any(len(name_parts(x.text)) != 1 for x in members):
                 continue
             if any(self.roles.get(x.id) for x in members) or self.person_surnames[surname(m.text)] > 3:
@@ -828,12 +1015,12 @@ class Resolver:
                 continue
             if any(x.doc_id != doc_id for x in members):
                 continue
-            self.part.union(top_rep.id, m.id, SCORE_SPEAKER_SUBSTITUTION,
+            self.part.union(top_rep.i, m.i, SCORE_SPEAKER_SUBSTITUTION,
                             f"{m.text!r} is never written with a given name and appears only as the speaker of a quote, in a document whose main "
                             f"speaker is {top_rep.text!r}: likely a mistranslated surname")
 
     @staticmethod
-    def _speech_context(text: str, m: Mention) -> bool:
+    def _speech_context(text: str, m: _M) -> bool:
         """The mention is the speaker: "X said", "X, the spokesman, said", "…,” said (the title) X"."""
         before = text[max(0, m.start - 80) : m.start]
         after = text[m.end : m.end + 60]
@@ -842,7 +1029,7 @@ class Resolver:
         return bool(re.match(r"(?:,[^,.“”\"]{0,50},)?\s*(?:also\s+|\w+ly\s+)?" + _SPEECH + r"\b|:", after))
 
     @staticmethod
-    def _quoted_speaker(text: str, m: Mention) -> bool:
+    def _quoted_speaker(text: str, m: _M) -> bool:
         """'…,” said X' right after a closing quote, or 'X:' opening a line (a headline quote)."""
         before = text[max(0, m.start - 40) : m.start]
         if re.search(f"[{_QUOTE_CLOSE}]" + r"\s*[,.–—-]?\s*" + _SPEECH + r"\s+$", before):
@@ -855,18 +1042,22 @@ class Resolver:
     def resolve_others(self) -> None:
         """Organisations, places, groups: one entity per folded name within a type group; an acronym
         joins the one multi-word name of its group whose initials it spells ("FBI", "IE")."""
-        groups: dict[tuple[str, str], list[Mention]] = defaultdict(list)
-        for m in self.mentions.values():
-            if m.source == "role-nominal" or self.person_like(m):
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+        nominal = self._source_code.get("role-nominal", -1)
+        names, labels, person = self.names, self.labels, self._person_codes
+        for i, (a, nm, lb, sc) in enumerate(zip(self.alive, self.name, self.label, self.src, strict=True)):
+            if not a or sc == nominal or person(nm, lb, sc):
                 continue
-            key = org_key(m.text)
+            key = org_key(names[nm])
             if key:
-                groups[(TYPE_GROUP.get(m.type, m.type), key)].append(m)
+                kind = labels[lb]
+                groups[(TYPE_GROUP.get(kind, kind), key)].append(i)
+        text_of, doc_of = self._text, self._doc_id
         by_initials: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (group, key), ms in groups.items():
             first = ms[0]
-            for m in ms[1:]:
-                self.part.union(first.id, m.id, 1.0, f"same {group.lower()} name {key!r}")
+            for i in ms[1:]:
+                self.part.union(first, i, 1.0, f"same {group.lower()} name {key!r}")
             words = [w for w in key.split() if w not in _ROLE_STOP]
             if len(words) >= 2:
                 by_initials[(group, "".join(w[0] for w in words))].add(key)
@@ -878,31 +1069,30 @@ class Resolver:
         by_word: dict[tuple[str, str], set[str]] = defaultdict(set)
         for (group, key), ms in groups.items():
             words = key.split()
-            if len(words) >= 2 and group == "ORG" and len(ms) >= MIN_PERSON_EVIDENCE and "-" not in ms[0].text:
+            if len(words) >= 2 and group == "ORG" and len(ms) >= MIN_PERSON_EVIDENCE and "-" not in text_of(ms[0]):
                 by_word[(group, words[0])].add(key)
                 if words[-1] not in _GENERIC_ORG_WORDS:
                     by_word[(group, words[-1])].add(key)
         for (group, key), ms in groups.items():
-            if " " in key or key in _GENERIC_ORG_WORDS or looks_like_acronym(ms[0].text):
+            if " " in key or key in _GENERIC_ORG_WORDS or looks_like_acronym(text_of(ms[0])):
                 continue
             longer = by_word.get((group, key), set())
             if len(longer) == 1:
                 (full,) = longer
-                short_docs = {d for m in ms for d in self.copies.get(m.doc_id, {m.doc_id})}
-                together = [m for m in groups[(group, full)] if m.doc_id in short_docs]
-                if not together:
+                short_docs = {d for i in ms for d in self.copies.get(doc_of(i), {doc_of(i)})}
+                target = next((i for i in groups[(group, full)] if doc_of(i) in short_docs), None)
+                if target is None:
                     continue
-                target = together[0]
-                self.part.union(target.id, ms[0].id, SCORE_SHORT_FORM,
-                                f"{ms[0].text!r} is the short form of {target.text!r}, the only {group.lower()} name it starts or ends, written with it in {target.doc_id}")
+                self.part.union(target, ms[0], SCORE_SHORT_FORM,
+                                f"{text_of(ms[0])!r} is the short form of {text_of(target)!r}, the only {group.lower()} name it starts or ends, written with it in {doc_of(target)}")
         for (group, key), ms in groups.items():
-            if " " in key or not looks_like_acronym(ms[0].text):
+            if " " in key or not looks_like_acronym(text_of(ms[0])):
                 continue
             spelled = by_initials.get((group, key), set())
             if len(spelled) == 1:
                 (full,) = spelled
                 target = groups[(group, full)][0]
-                self.part.union(target.id, ms[0].id, 0.8, f"acronym {ms[0].text!r} spells the initials of {target.text!r}")
+                self.part.union(target, ms[0], 0.8, f"acronym {text_of(ms[0])!r} spells the initials of {text_of(target)!r}")
 
     # -- output ---------------------------------------------------------------------------------
 
@@ -923,6 +1113,7 @@ class Resolver:
             self.new_mentions.extend(self.scan_document(doc_id, text, terms))
             self.resolve_role_nominals(doc_id)
             self.resolve_speakers(doc_id, text)
+        del terms
         self.resolve_people()  # lexicon hits can bridge clusters ("Donald" + "trump")
         self.resolve_given_names()
         self.resolve_others()
@@ -932,14 +1123,14 @@ class Resolver:
         one person of the corpus with that given name, when no one else has it as a given name or surname
         (in a large corpus a common given name is ambiguous and stays apart), and when the two are tied:
         the given name's document (or a copy of it) names that person too, or they share context."""
-        clusters = self._clusters(self.person_like)
+        clusters = self._clusters()
         self._doc_names_cache = {}
-        context: dict[str, set[str]] = {}
-        by_given: dict[str, set[str]] = defaultdict(set)
+        context: dict[int, set[str]] = {}
+        by_given: dict[str, set[int]] = defaultdict(set)
         surnames: set[str] = set()
-        lone: dict[str, list[str]] = defaultdict(list)
-        for root, ms in clusters.items():
-            named = [m for m in ms if m.source != LEXICON_SOURCE]
+        lone: dict[str, list[int]] = defaultdict(list)
+        for root, idx in clusters.items():
+            named = [m for m in map(self._m, idx) if m.source != LEXICON_SOURCE]
             if any(len(name_parts(m.text)) >= 2 for m in named):
                 for m in named:
                     if len(g := given_names(m.text)) and len(g[0]) > 1:
@@ -947,36 +1138,63 @@ class Resolver:
                     surnames.add(surname(m.text))
             elif named and all(_is_person(m) for m in named) and len({fold(m.text) for m in named}) == 1:
                 lone[fold(named[0].text)].append(root)
+        text_of, doc_of = self._text, self._doc_id
         for word, roots in lone.items():
             owners = by_given.get(word, set())
             if len(owners) != 1 or word in surnames or len(roots) != 1:
                 continue
             (owner,) = owners
             rep = clusters[roots[0]][0]
-            target = next(m for m in clusters[owner] if len(name_parts(m.text)) >= 2)
-            lone_docs = {d for m in clusters[roots[0]] for d in self.copies.get(m.doc_id, {m.doc_id})}
-            if lone_docs & {m.doc_id for m in clusters[owner]}:
+            target = next(i for i in clusters[owner] if len(name_parts(text_of(i))) >= 2)
+            lone_docs = {d for i in clusters[roots[0]] for d in self.copies.get(doc_of(i), {doc_of(i)})}
+            if lone_docs & {doc_of(i) for i in clusters[owner]}:
                 why = "named in the same document"
             elif (overlap := self._overlap(context, roots[0], owner)) >= CONTEXT_MARGIN:
                 why = f"shares context (overlap {overlap:.2f})"
             else:
                 continue  # nothing ties the given name to that person: another person may share it
-            self.part.union(target.id, rep.id, SCORE_GIVEN_NAME_ONLY,
-                            f"{rep.text!r} is only ever a given name, and {target.text!r} is the one person of the corpus with it, {why}")
+            self.part.union(target, rep, SCORE_GIVEN_NAME_ONLY,
+                            f"{text_of(rep)!r} is only ever a given name, and {text_of(target)!r} is the one person of the corpus with it, {why}")
         self._doc_names_cache = {}
 
     def entities(self) -> list[Entity]:
-        """The entities: every cluster holding at least one named (non-nominal) mention."""
-        clusters: dict[str, list[Mention]] = defaultdict(list)
-        for m in self.mentions.values():
-            clusters[self.part.find(m.id)].append(m)
-        judgements_by_root: dict[str, list[Judgement]] = defaultdict(list)
-        for j in self.part.judgements:
-            if j.verdict == "same" and j.left in self.part.parent:
-                judgements_by_root[self.part.find(j.left)].append(j)
+        """The entities: every cluster holding at least one named (non-nominal) mention.
+
+        Clusters are laid out by counting sort in three arrays of machine integers (each mention's root,
+        each root's count then end offset, the members root by root), in the order their first mention was
+        added, and their mentions are made one cluster at a time."""
+        n = len(self.alive)
+        alive, find = self.alive, self.part.find
+        root_of = array("I", bytes(4 * n))
+        count = array("I", bytes(4 * n))
+        order = array("I")  # roots, in the order of their first mention
+        for i in range(n):
+            if alive[i]:
+                r = root_of[i] = find(i)
+                if not count[r]:
+                    order.append(r)
+                count[r] += 1
+        pos = 0
+        for r in order:
+            pos, count[r] = pos + count[r], pos
+        members = array("I", bytes(4 * pos))
+        for i in range(n):
+            if alive[i]:
+                r = root_of[i]
+                members[count[r]] = i
+                count[r] += 1  # ends as the end offset of the root's members
+        del root_of
+        judgements_by_root: dict[int, list[Judgement]] = defaultdict(list)
+        for j, left in zip(self.part.judgements, self.part.lefts, strict=True):
+            if j.verdict == "same":
+                judgements_by_root[find(left)].append(j)
         out: list[Entity] = []
         used: set[str] = set()
-        for root, ms in clusters.items():
+        begin = 0
+        for root in order:
+            stop = count[root]
+            ms = [self._m(i) for i in members[begin:stop]]
+            begin = stop
             named = [m for m in ms if m.source != "role-nominal"]
             if not named:
                 continue
@@ -991,19 +1209,19 @@ class Resolver:
             aliases = tuple(t for t, _ in sorted(texts.items(), key=lambda kv: (-kv[1], kv[0])) if t != name)
             roles = tuple(r for m in ms for r in self.roles.get(m.id, ()))
             out.append(Entity(id=eid, type=etype, name=name, aliases=aliases, roles=roles,
-                              mention_ids=tuple(m.id for m in ms), evidence=tuple(judgements_by_root.get(root, ()))))
+                              mention_ids=tuple(m.id for m in ms), evidence=tuple(judgements_by_root.pop(root, ()))))
         out.sort(key=lambda e: (-len(e.mention_ids), e.name))
         return out
 
     @staticmethod
-    def _type(ms: list[Mention]) -> str:
+    def _type(ms: list[_M]) -> str:
         types = Counter(m.type for m in ms)
         if types[PERSON]:
             return PERSON
         return types.most_common(1)[0][0]
 
 
-def canonical_name(ms: list[Mention], etype: str) -> str:
+def canonical_name(ms: list[Mention] | list[_M], etype: str) -> str:
     """The most complete, correctly spelled, correctly cased form among the mentions (not the first seen).
 
     Spelling: each word scores by how often it is written that way among the words sharing its
@@ -1052,13 +1270,16 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
                         source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
     entities = resolver.entities()
-    new_ids = {m.id for m in resolver.new_mentions}  # only these are written back with their entity
+    # The output is all that is kept: the mention table goes before the records are handed on.
+    new_mentions, judgements = resolver.new_mentions, resolver.part.judgements
+    del resolver
+    new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
     by_mention = {mid: e.id for e in entities for mid in e.mention_ids if mid in new_ids}
     del new_ids
-    for m in resolver.new_mentions:
+    for m in new_mentions:
         yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
     yield from entities
-    yield from resolver.part.judgements
+    yield from judgements
 
 
 def mention_entities(source: RecordSource) -> dict[str, str]:
