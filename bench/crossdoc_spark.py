@@ -1,22 +1,28 @@
-"""Benchmark: the distributed cross-document stages on Spark local[2] against the local path.
+"""Benchmark: the cross-document stages on the Spark path (Spark local[2]) against the local path.
 
     python -m bench.crossdoc_spark --sizes 10000 100000 [1000000]
+    python -m bench.crossdoc_spark --sizes 10000 --stages find_duplicates resolve_events
 
-For each size, bench/crossdoc.py's synthetic workspace (news-like documents with exact per-document records,
-1 in 20 a syndicated copy, an event mention in every lead) is written, then:
+For each size, bench/crossdoc.py's synthetic workspace (news-like documents with exact per-document records:
+mentions and roles, event mentions, attributions and claims, 1 in 20 a syndicated copy) is written, exported
+to the Parquet layout of `storyline spark build` (spark/tables.py ``export_workspace``), and the stages run,
+in dependency order, each writing its output before the next reads it:
 
-- local path: ``find_duplicates``, ``resolve_events`` and ``resolve.propositions`` (the registered stage
-  functions) over the SQLite workspace, in a fresh process;
-- Spark path: the workspace's documents and records exported to the Parquet layout of `storyline spark
-  build` (spark/tables.py ``export_workspace``), then ``find_duplicates_on_spark``,
-  ``resolve_events_on_spark`` and ``resolve_propositions_on_spark`` on a fresh ``local[2]`` session, in a
-  fresh process. The session's start-up
-  is timed apart from the stages.
+- local path: each stage in a fresh process over the SQLite workspace (bench/crossdoc.py ``run_stage``: the
+  registered stage function, its output written; CPU seconds and peak RSS of that process);
+- Spark path: one fresh ``local[2]`` session per size (its start-up timed apart), then each stage as
+  `storyline spark build` runs it (spark/build.py ``run_corpus_stages_on_tables``): distributed when it has
+  a distributed version (``find_duplicates`` by LSH bands, ``resolve_events`` by connected blocks,
+  ``resolve.propositions`` by predicate-class family), otherwise on the driver with the local stage function
+  over a ``ParquetSource``. CPU seconds are those of the whole process tree (driver, JVM, Python workers,
+  read from /proc, reaped workers included), memory the peak RSS of that tree.
 
-Reported per path and stage: seconds per 1,000 documents, the growth of time per document against the
-smallest size (acceptance: at most 1.5x from 10k to 100k), and whether the two paths' records are
-identical (a digest of the sorted record JSON). The machine is a shared 2-core VM: compare figures
-within one run only.
+The default stages are those the scale acceptance names (dedupe, entity grouping, event grouping, claim
+grouping, story clustering) with what they need (``link_entities`` for clustering). Reported per path and
+stage: CPU and wall seconds per 1,000 documents, the growth of CPU time per document against the smallest
+size (acceptance: at most 1.5x from 10k to 1M), and whether the two paths' records are identical (sha256
+of every record's sorted JSON, lines sorted, taken after the timing). Compare figures within one run only:
+the machine is a shared 2-core VM.
 """
 
 from __future__ import annotations
@@ -36,56 +42,87 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "results"
-STAGES = ("find_duplicates", "resolve_events", "resolve.propositions")
-
-LOCAL = """
-import hashlib, json, sys, time
-from storyline.model import to_dict
-from storyline.settings import Settings
-from storyline.stages import corpus_stages
-from storyline.store.workspace import Workspace
-stages = {s.name: s for s in corpus_stages()}
-out = {}
-with Workspace(sys.argv[1]) as ws:
-    for name in sys.argv[2:]:
-        t = time.perf_counter()
-        records = list(stages[name].fn(ws, Settings(db=sys.argv[1])))
-        seconds = time.perf_counter() - t
-        digest = hashlib.sha256("\\n".join(sorted(json.dumps(to_dict(r), sort_keys=True) for r in records)).encode()).hexdigest()
-        out[name] = {"seconds": seconds, "records": len(records), "digest": digest}
-print(json.dumps(out))
-"""
+STAGES = ("find_duplicates", "entities", "link_entities", "resolve_events", "cluster_stories", "resolve.propositions")
 
 SPARK = """
-import hashlib, json, sys, time
+import hashlib, json, os, sys, threading, time
 from pathlib import Path
-from storyline.model import to_dict
 from storyline.settings import Settings
-from storyline.spark.build import distributed_stages, spark_session
-t = time.perf_counter()
+from storyline.spark.build import (ParquetSource, _write_driver_records, _write_spark_records, distributed_stages,
+                                   spark_session)
+from storyline.stages import corpus_stages
+
+TICK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+def tree():
+    parents = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                raw = open(f"/proc/{entry}/stat").read()
+            except OSError:
+                continue
+            fields = raw[raw.rindex(")") + 2:].split()
+            parents.setdefault(int(fields[1]), []).append((int(entry), fields))
+    found, stack = [], [os.getpid()]
+    own = open(f"/proc/{os.getpid()}/stat").read()
+    found.append(own[own.rindex(")") + 2:].split())
+    while stack:
+        for pid, fields in parents.get(stack.pop(), ()):
+            found.append(fields)
+            stack.append(pid)
+    return found
+
+def tree_cpu():
+    # user + system of every live process of the tree, and of the children each has reaped
+    return sum(int(f[11]) + int(f[12]) + int(f[13]) + int(f[14]) for f in tree()) / TICK
+
+peak = [0]
+def sample():
+    while True:
+        peak[0] = max(peak[0], sum(int(f[21]) for f in tree()) * PAGE)
+        time.sleep(0.5)
+threading.Thread(target=sample, daemon=True).start()
+
+out_dir, names = Path(sys.argv[1]), sys.argv[2:]
+t, c = time.perf_counter(), tree_cpu()
 spark = spark_session("local[2]", "bench-crossdoc-spark")
 spark.sparkContext.setLogLevel("ERROR")
 spark.range(1).count()
-out = {"session_seconds": time.perf_counter() - t}
-run = distributed_stages()
-for name in sys.argv[2:]:
-    t = time.perf_counter()
-    records = run[name](spark, Path(sys.argv[1]), Settings())
-    n = records.count()
-    seconds = time.perf_counter() - t
-    digest = hashlib.sha256("\\n".join(sorted(json.dumps(to_dict(r), sort_keys=True) for r in records.collect())).encode()).hexdigest()
-    records.unpersist()
-    out[name] = {"seconds": seconds, "records": n, "digest": digest}
+result = {"session_seconds": time.perf_counter() - t, "session_cpu_seconds": tree_cpu() - c}
+distributed = distributed_stages()
+settings = Settings()
+records_dir = out_dir / "records"
+for stage in corpus_stages():
+    if stage.name not in names:
+        continue
+    peak[0] = 0
+    t, c = time.perf_counter(), tree_cpu()
+    if stage.name in distributed:
+        records = distributed[stage.name](spark, out_dir, settings)
+        _write_spark_records(spark, out_dir, stage.name, records)
+        records.unpersist()
+    else:
+        _write_driver_records(records_dir / f"corpus-{stage.name}.parquet", stage.fn(ParquetSource(out_dir), settings), stage.name)
+    seconds, cpu = time.perf_counter() - t, tree_cpu() - c
+    import pyarrow.dataset as ds
+    files = sorted(str(p) for p in records_dir.glob(f"corpus-{stage.name}*.parquet"))
+    lines = []
+    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"]):
+        lines.extend(json.dumps(json.loads(d), sort_keys=True).encode() for d in batch.column("data").to_pylist())
+    lines.sort()
+    h = hashlib.sha256()
+    for i, line in enumerate(lines):
+        h.update(b"\\n" if i else b"")
+        h.update(line)
+    result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "records": len(lines), "digest": h.hexdigest(),
+                          "tree_rss_mib": round(peak[0] / 2**20), "where": "distributed" if stage.name in distributed else "driver"}
+    del lines
+    print(json.dumps({stage.name: result[stage.name]}), file=sys.stderr, flush=True)
 spark.stop()
-print(json.dumps(out))
+print(json.dumps(result))
 """
-
-
-def _run(code: str, *args: str, timeout: float | None = None) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stderr[-4000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def _load() -> float:
@@ -94,20 +131,29 @@ def _load() -> float:
 
 def main() -> None:
     """Command line (see the module docstring)."""
-    from bench.crossdoc import write_workspace
+    from bench.crossdoc import run_stage, write_workspace
     from storyline.spark.tables import export_workspace
+    from storyline.stages import corpus_stages
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--stages", nargs="*", default=list(STAGES), help="these corpus stages, in dependency order "
+                        "(each must have what it requires among them or in the synthetic records)")
     parser.add_argument("--workers", type=int, default=2, help="generator processes")
     parser.add_argument("--timeout", type=float, default=None, help="give up on a path after this many seconds")
+    parser.add_argument("--keep", type=Path, help="keep the workspaces and Parquet tables in this folder")
     parser.add_argument("--no-record", action="store_true", help="do not write docs/results/bench-crossdoc-spark.json")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="storyline-crossdoc-spark-"))
+    names = [s.name for s in corpus_stages() if s.name in args.stages]
+    work = args.keep or Path(tempfile.mkdtemp(prefix="storyline-crossdoc-spark-"))
+    work.mkdir(parents=True, exist_ok=True)
     measured: dict[int, dict[str, Any]] = {}
     try:
         for size in args.sizes:
             db, tables = work / f"ws{size}.db", work / f"run{size}"
+            for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                stale.unlink(missing_ok=True)
+            shutil.rmtree(tables, ignore_errors=True)
             t = time.perf_counter()
             write_workspace(db, size, workers=args.workers)
             generate = time.perf_counter() - t
@@ -115,52 +161,73 @@ def main() -> None:
             exported = export_workspace(db, tables)
             export = time.perf_counter() - t
             load_before = _load()
-            local = _run(LOCAL, str(db), *STAGES, timeout=args.timeout)
-            spark = _run(SPARK, str(tables), *STAGES, timeout=args.timeout)
+            local = {}
+            for name in names:
+                local[name] = run_stage(db, name, args.timeout)
+                print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
+                      f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
+            proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), *names], capture_output=True, text=True,
+                                  timeout=args.timeout)
+            if proc.returncode != 0:
+                raise RuntimeError(proc.stderr[-4000:])
+            spark = json.loads(proc.stdout.strip().splitlines()[-1])
+            for name in names:
+                s = spark[name]
+                print(f"  {size:,} spark {name} ({s['where']}): {1000 * s['cpu_seconds'] / size:.3f} CPU s/1k docs "
+                      f"({1000 * s['seconds'] / size:.3f} wall), {s['tree_rss_mib']} MiB, sha256 {s['digest'][:12]}"
+                      f"{'' if s['digest'] == local[name]['digest'] else '  DIFFERS from local'}", flush=True)
             measured[size] = {"generate_s": round(generate, 1), "export_s": round(export, 1), "exported": exported,
                               "local": local, "spark": spark, "load": [round(load_before, 1), round(_load(), 1)]}
-            print(json.dumps({size: measured[size]}), flush=True)
-            db.unlink()
-            shutil.rmtree(tables, ignore_errors=True)
-        report(measured, args)
+            if args.keep:
+                (work / f"spark{size}.json").write_text(json.dumps(measured[size], indent=1))
+            else:
+                for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}.lock")):
+                    path.unlink(missing_ok=True)
+                shutil.rmtree(tables, ignore_errors=True)
+        report(measured, names, args)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
-def report(measured: dict[int, dict[str, Any]], args: argparse.Namespace) -> None:
+def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse.Namespace) -> None:
     """Print the table and save docs/results/bench-crossdoc-spark.json."""
     sizes = sorted(measured)
-    smallest = sizes[0]
+    smallest, largest = sizes[0], sizes[-1]
 
-    def per_k(size: int, path: str, stage: str | None = None) -> float:
+    def per_k(size: int, path: str, stage: str | None = None, key: str = "cpu_seconds") -> float:
         m = measured[size][path]
-        seconds = m[stage]["seconds"] if stage else sum(m[s]["seconds"] for s in STAGES)
+        seconds = m[stage][key] if stage else sum(m[s][key] for s in names)
         return 1000 * seconds / size
 
     rows = []
-    for size in sizes:
-        m = measured[size]
-        equal = all(m["local"][s]["digest"] == m["spark"][s]["digest"] for s in STAGES)
-        row = [f"{size:,}"]
+    for name in [*names, None]:
+        row = [name or "total"]
         for path in ("local", "spark"):
-            row += [round(per_k(size, path, s), 3) for s in STAGES]
-            row += [round(per_k(size, path), 3), round(per_k(size, path) / per_k(smallest, path), 2)]
-        row += [round(per_k(size, "spark") / per_k(size, "local"), 2), round(m["spark"]["session_seconds"], 1),
-                " / ".join(str(m["local"][s]["records"]) for s in STAGES), "yes" if equal else "NO",
-                f"{m['load'][0]}-{m['load'][1]}"]
+            row += [round(per_k(size, path, name), 3) for size in sizes]
+            row += [round(per_k(largest, path, name) / per_k(smallest, path, name), 2)]
+        row += [round(per_k(largest, "spark", name) / per_k(largest, "local", name), 2)]
+        row += ["yes" if all(measured[s]["local"][n]["digest"] == measured[s]["spark"][n]["digest"]
+                             for s in sizes for n in ([name] if name else names)) else "NO"]
+        if name:
+            row += [measured[largest]["local"][name]["rss_mib"], measured[largest]["spark"][name]["tree_rss_mib"],
+                    measured[largest]["spark"][name]["where"]]
+        else:
+            row += [max(measured[largest]["local"][n]["rss_mib"] for n in names),
+                    max(measured[largest]["spark"][n]["tree_rss_mib"] for n in names), ""]
         rows.append(row)
-        print(row, flush=True)
-    columns = ["documents"]
+    columns = ["stage"]
     for path in ("local", "spark"):
-        columns += [f"{path} {s} s/1k docs" for s in STAGES] + [f"{path} s/1k docs", f"{path} growth vs {smallest:,}"]
-    columns += ["spark / local", "spark session start s", "records per stage (" + " / ".join(STAGES) + ")", "records identical",
-                "load average (1 min) before-after"]
-    largest = sizes[-1]
+        columns += [f"{path} CPU s/1k docs @ {s:,}" for s in sizes] + [f"{path} growth {smallest:,}->{largest:,}"]
+    columns += [f"spark / local @ {largest:,}", "records identical", f"local peak RSS MiB @ {largest:,}",
+                f"spark tree peak RSS MiB @ {largest:,}", "on spark"]
+    widths = [max(len(str(r[i])) for r in [columns, *rows]) for i in range(len(columns))]
+    for row in [columns, *rows]:
+        print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
     result = {
         "name": "crossdoc-spark",
-        "title": "Cross-document stages distributed on Spark local[2] (dedupe by LSH bands, event coreference by "
-                 "connected blocks, propositions by class family) against the local path, on synthetic per-document records",
-        "command": "python -m bench.crossdoc_spark --sizes " + " ".join(map(str, sizes)),
+        "title": "Cross-document stages on the Spark path (local[2]) against the local path, on synthetic per-document records",
+        "command": "python -m bench.crossdoc_spark " + " ".join(sys.argv[1:]),
         "recorded": dt.date.today().isoformat(),
         "machine": f"{platform.machine()} CPython {platform.python_version()}, shared 2-core VM",
         "columns": columns,
@@ -168,19 +235,17 @@ def report(measured: dict[int, dict[str, Any]], args: argparse.Namespace) -> Non
         "metrics": {
             "local_growth": round(per_k(largest, "local") / per_k(smallest, "local"), 2),
             "spark_growth": round(per_k(largest, "spark") / per_k(smallest, "spark"), 2),
-            "spark_dedupe_growth": round(per_k(largest, "spark", "find_duplicates") / per_k(smallest, "spark", "find_duplicates"), 2),
-            "spark_events_growth": round(per_k(largest, "spark", "resolve_events") / per_k(smallest, "spark", "resolve_events"), 2),
-            "spark_propositions_growth": round(per_k(largest, "spark", "resolve.propositions")
-                                               / per_k(smallest, "spark", "resolve.propositions"), 2),
+            "spark_session_seconds": {str(s): round(measured[s]["spark"]["session_seconds"], 1) for s in sizes},
+            "load_average": {str(s): measured[s]["load"] for s in sizes},
         },
         "raw": {str(k): v for k, v in measured.items()},
         "notes": [
-            "Acceptance: time per document of each path grows by at most 1.5x from the smallest to the largest size.",
-            "Both paths run the stages on the same synthetic corpus (bench/crossdoc.py's generator); 'records "
-            "identical' compares a digest of every record's sorted JSON.",
-            "Spark times are the stages alone on a warm session (session start-up apart); local[2] on a 2-core "
-            "machine shared with other work, so absolute Spark figures are those of a single small worker, "
-            "not of a cluster.",
+            "Acceptance: CPU time per document of each path grows by at most 1.5x from the smallest to the largest size.",
+            "Both paths run the same stages, in dependency order and each writing its output, on the same synthetic corpus "
+            "(bench/crossdoc.py's generator); 'records identical' compares sha256 of every record's sorted JSON.",
+            "Local: each stage in a fresh process (CPU and peak RSS of that process). Spark: one local[2] session per size "
+            "(start-up apart); CPU is the whole process tree's (driver, JVM, Python workers), memory the tree's peak RSS "
+            "during the stage. On one 2-core machine the Spark figures are those of a single small worker, not of a cluster.",
         ],
     }
     if not args.no_record:
