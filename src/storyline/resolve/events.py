@@ -93,7 +93,7 @@ class EventItem:
     plural: bool = False  # many occurrences or a habit (EventMention.generic), never one event
     doc_date: dt.date | None = None
     modality: str = "asserted"
-    context: frozenset[str] = frozenset()  # content words of the sentence, participants left out
+    context: frozenset[str] | tuple[str, ...] = frozenset()  # content words of the sentence, participants left out
 
 
 @dataclass(slots=True)
@@ -190,7 +190,7 @@ def participants_agree(item: EventItem, cluster: _Cluster) -> bool:
     unnamed contradicts nothing. For the symmetric interactions (call, meet, consult) the roles may
     swap: "Kislyak talked with Flynn" fits "Flynn called Kislyak", "Trump called Kislyak" does not."""
 
-    def fits(actor: frozenset[str], target: frozenset[str], c_actor: set[str], c_target: set[str]) -> bool:
+    def fits(actor: frozenset[str], target: frozenset[str], c_actor: frozenset[str], c_target: frozenset[str]) -> bool:
         return (not actor or not c_actor or bool(actor & c_actor)) and (not target or not c_target or bool(target & c_target))
 
     if fits(item.actor_keys, item.target_keys, cluster.actor_keys, cluster.target_keys):
@@ -570,6 +570,7 @@ class _StageItem(EventItem):
     strings until it is placed (a tuple is a quarter of a frozenset's size)."""
 
     __slots__ = ("part",)
+    part: tuple
 
 
 @contextmanager
@@ -601,7 +602,10 @@ def resolve_events(source: RecordSource, settings: Settings) -> Iterator[Event]:
 
 def _resolve(source: RecordSource) -> list[Event]:
     shared: dict[Any, Any] = {}
-    intern = lambda x: shared.setdefault(x, x)  # noqa: E731
+
+    def intern(x: Any) -> Any:
+        return shared.setdefault(x, x)
+
     intervals: dict[str | None, tuple[dt.date, dt.date] | None] = {}
     pending: list[tuple[_StageItem, tuple]] = []  # items and their arguments, until entity ids are known
     wanted: set[str] = set()

@@ -452,7 +452,10 @@ def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[A
 
 def _propositions(source: RecordSource) -> list[Any]:
     shared: dict[Any, Any] = {}
-    intern = lambda x: shared.setdefault(x, x)  # noqa: E731
+
+    def intern(x: Any) -> Any:
+        return shared.setdefault(x, x)
+
     frames = _frames((c for c in source.records("claim") if c.predicate), intern)
     speakers = _claim_speakers(source, {f.claim.attribution_id for f in frames if f.claim.attribution_id})
     groups = _group_frames(frames, story_scopes(source))

@@ -55,19 +55,20 @@ def timeline_entries(events: list[Event], mentions: dict[str, EventMention], doc
             if relative is not None:
                 entries.append(relative)
             continue
-        entries.append(_event_entry(ev, modalities))
+        entries.append(_event_entry(ev, ev.date, modalities))
     entries.extend(e for e in _document_entries(documents, timexes) if e is not None)
     entries.sort(key=_sort_key)
     return entries
 
 
-def _event_entry(ev: Event, modalities: set[str]) -> TimelineEntry:
+def _event_entry(ev: Event, date: str, modalities: set[str]) -> TimelineEntry:
+    """The entry of an event with a calendar ``date`` (its own)."""
     label = ev.label
     if ev.date_conflict:
         label += " (sources disagree on the date: " + ", ".join(ev.date_conflict) + ")"
     if modalities <= {"planned"}:
         label += " (planned)"
-    return TimelineEntry("event", ev.id, ev.date, ev.date_precision or "day", label, ev.doc_ids, bool(ev.date_conflict))
+    return TimelineEntry("event", ev.id, date, ev.date_precision or "day", label, ev.doc_ids, bool(ev.date_conflict))
 
 
 def _document_entries(documents: Iterable[Any], timexes: dict[str, list[Timex]]) -> Iterator[TimelineEntry | None]:
@@ -119,7 +120,10 @@ def build_timeline(source: RecordSource, settings: Settings) -> Iterator[Timelin
 
 def _streamed_entries(source: RecordSource) -> list[TimelineEntry]:
     shared: dict[str, str] = {}
-    intern = lambda x: shared.setdefault(x, x)  # noqa: E731
+
+    def intern(x: str) -> str:
+        return shared.setdefault(x, x)
+
     documents: list[TimelineEntry | None] = []  # in the order of source.documents(); None: undated, placed last
     undated: dict[str, Any] = {}
     for doc in source.documents():
@@ -166,7 +170,7 @@ def _event_entries(events: Iterable[Event], modality: dict[str, str], relative: 
             if entry is not None:
                 yield entry
             continue
-        yield _event_entry(ev, modalities)
+        yield _event_entry(ev, ev.date, modalities)
 
 
 def _shared_sort_key(entry: TimelineEntry, starts: dict[str, str]) -> tuple[str, int, str]:
