@@ -40,7 +40,7 @@ import dataclasses
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
@@ -143,16 +143,11 @@ SCORE_SHORT_FORM = 0.85
 SOUND_ALIKE_MIN_SIMILARITY = 0.6
 
 
-# One float object per distinct score (keyed by repr, so 1.0 and 1, or 0.0 and -0.0, stay apart); at most a
-# few thousand values, as scores are rounded to three decimals.
-_SCORES: dict[str, float] = {}
-
-
-def _judgement(left: str, right: str, verdict: str, score: float, reason: str) -> Judgement:
-    """A Judgement kept until the end of the run: its reason is interned (the same merge reason, say "same
-    document: 'Peskov' is the surname of 'Dmitry Peskov'", recurs in every document writing both names)
-    and its score is a shared float, so a corpus's judgements do not each carry their own copies."""
-    return Judgement(left, right, verdict, _SCORES.setdefault(repr(score), score), intern(reason))
+# Judgement verdicts, and one score object per distinct score (keyed by repr, so 1.0 and 1, or 0.0 and -0.0, stay
+# apart; at most a few thousand values, as scores are rounded to three decimals): a judgement holds codes.
+_VERDICTS = ("same", "different", "unsure")
+_SCORE_CODES: dict[str, int] = {}
+_SCORE_VALUES: list[float] = []
 
 
 class _M(NamedTuple):
@@ -160,7 +155,6 @@ class _M(NamedTuple):
     dropped after use: the resolver keeps no object per mention for the run (see ``Resolver``)."""
 
     i: int
-    id: str
     doc_id: str
     start: int
     end: int
@@ -190,17 +184,21 @@ class _Partition:
 
     Arrays of machine integers, not objects: ``parent``, ``size`` (of the cluster a root heads) and ``ring``
     (each cluster's members as a circular list: a union splices two rings, ``members_of`` walks one), so a
-    mention costs 12 bytes here however its cluster grows. Judgements name mentions by id (``ids``, the
-    resolver's list); ``lefts`` holds the index of each judgement's left mention."""
+    mention costs 12 bytes here however its cluster grows. Judgements are rows of arrays too (left and right
+    mention index, verdict, score code, shared reason string) until ``records`` makes them; ``id_of`` gives
+    a mention's id."""
 
-    def __init__(self, ids: list[str]) -> None:
-        self.ids = ids
+    def __init__(self, id_of: Callable[[int], str]) -> None:
+        self.id_of = id_of
         self.parent = array("I")
         self.size = array("I")
         self.ring = array("I")
         self.forbidden: set[frozenset[str]] = set()
-        self.judgements: list[Judgement] = []
         self.lefts = array("I")
+        self.rights = array("I")
+        self.verdicts = bytearray()
+        self.scores = array("I")
+        self.reasons: list[str] = []
         # root -> (head, words, role) of the roles its mentions hold; merged on union so a lookup
         # costs the size of one entity's roles, not a scan of the corpus.
         self.roles: dict[int, list[tuple[str, frozenset[str], Role]]] = {}
@@ -235,14 +233,32 @@ class _Partition:
         ra, rb = self.find(a), self.find(b)
         if not self.forbidden:
             return False
-        ids = self.ids
-        mb = [ids[y] for y in self.members_of(rb)]
-        return any(frozenset((ids[x], y)) in self.forbidden for x in self.members_of(ra) for y in mb)
+        id_of = self.id_of
+        mb = [id_of(y) for y in self.members_of(rb)]
+        return any(frozenset((id_of(x), y)) in self.forbidden for x in self.members_of(ra) for y in mb)
 
     def note(self, a: int, b: int, verdict: str, score: float, reason: str) -> None:
         """Record a judgement on mentions ``a`` and ``b`` (indices)."""
-        self.judgements.append(_judgement(self.ids[a], self.ids[b], verdict, score, reason))
         self.lefts.append(a)
+        self.rights.append(b)
+        self.verdicts.append(_VERDICTS.index(verdict))
+        code = _SCORE_CODES.get(key := repr(score))
+        if code is None:
+            code = _SCORE_CODES[key] = len(_SCORE_VALUES)
+            _SCORE_VALUES.append(score)
+        self.scores.append(code)
+        self.reasons.append(intern(reason))
+
+    def records(self, ids: Sequence[str] | None = None) -> list[Judgement]:
+        """The judgements, in the order they were made; ``ids``: the mention id strings to use (shared)."""
+        id_of = ids.__getitem__ if ids is not None else self.id_of
+        return [Judgement(id_of(a), id_of(b), _VERDICTS[v], _SCORE_VALUES[c], reason)
+                for a, b, v, c, reason in zip(self.lefts, self.rights, self.verdicts, self.scores, self.reasons, strict=True)]
+
+    @property
+    def judgements(self) -> list[Judgement]:
+        """The judgements made so far (made on each call)."""
+        return self.records()
 
     def union(self, a: int, b: int, score: float, reason: str) -> bool:
         """Merge the clusters of a and b (unless a user verdict forbids it); records the judgement."""
@@ -334,7 +350,9 @@ class Resolver:
 
     def __init__(self, mentions: Iterable[Mention], roles: Iterable[Role] = (), overrides: Iterable[dict[str, Any]] = (),
                  duplicates: Iterable[DuplicateGroup] = ()) -> None:
-        self.ids: list[str] = []
+        # Mention ids, UTF-8, end to end in one buffer (``_id``): id strings are made for the output only.
+        self._id_buf = bytearray()
+        self._id_end = array("Q", [0])
         self.doc = array("I")
         self.start = array("I")
         self.end = array("I")
@@ -350,29 +368,41 @@ class Resolver:
         self._label_code: dict[str, int] = {}
         self.sources: list[str] = []
         self._source_code: dict[str, int] = {}
-        self.part = _Partition(self.ids)
-        seen: set[str] = set()
-        for m in mentions:
-            if m.id in seen:  # a later record of the same id replaces the earlier one (in its place)
-                self._set(self.ids.index(m.id), m)
-                continue
-            seen.add(m.id)
-            self._append(m)
-        del seen
-        self.roles: dict[str, list[Role]] = defaultdict(list)
+        self.part = _Partition(self._id)
+        # Ids made by this stage (split and lexicon mentions): index, and the id string of the Mention made.
+        self._new_at = array("I")
+        self._new_ids: list[str] = []
+        # mention index -> its roles (roles name their mention by id; those whose mention is not in the table
+        # wait in ``_roles_by_id`` for a mention this stage makes with that id).
+        self._roles_by_id: dict[str, list[Role]] = defaultdict(list)
         offsets: dict[int, int] = {}
         for r in roles:
-            self.roles[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title), text=intern(r.text),
-                                                                start=offsets.setdefault(r.start, r.start), end=offsets.setdefault(r.end, r.end)))
+            self._roles_by_id[r.mention_id].append(dataclasses.replace(r, doc_id=intern(r.doc_id), title=intern(r.title), text=intern(r.text),
+                                                                       start=offsets.setdefault(r.start, r.start), end=offsets.setdefault(r.end, r.end)))
         del offsets
-        if self.roles:
-            nominal = self._source_code.get("role-nominal", -1)
-            for i, mid in enumerate(self.ids):
-                rs = self.roles.get(mid)
-                if rs and self.src[i] != nominal:
-                    keyed = [(h, w, r) for r in rs for h, w in [role_key(r.title)] if h]
-                    if keyed:
-                        self.part.roles[i] = keyed
+        self.roles: dict[int, list[Role]] = {}
+        # A source repeating an id gives the mention again: the later record replaces the earlier one, in its
+        # place (ids are content hashes that include the document, so a repeat is looked for in its document's
+        # run of mentions; a store never repeats one).
+        doc_seen: dict[str, int] = {}
+        last_doc = None
+        for m in mentions:
+            if m.doc_id != last_doc:
+                doc_seen, last_doc = {}, m.doc_id
+            j = doc_seen.get(m.id)
+            if j is not None:
+                self._set(j, m)
+                continue
+            i = doc_seen[m.id] = self._append(m)
+            if self._roles_by_id and (rs := self._roles_by_id.pop(m.id, None)) is not None:
+                self.roles[i] = rs
+        del doc_seen
+        nominal = self._source_code.get("role-nominal", -1)
+        for i, rs in self.roles.items():
+            if self.src[i] != nominal:
+                keyed = [(h, w, r) for r in rs for h, w in [role_key(r.title)] if h]
+                if keyed:
+                    self.part.roles[i] = keyed
         self.overrides = list(overrides)
         # doc id -> the documents of its duplicate group (copies of one report count as one document's text).
         self.copies: dict[str, set[str]] = {}
@@ -398,7 +428,8 @@ class Resolver:
 
     def _append(self, m: Mention) -> int:
         """Add a mention at the end of the table (a new one-mention cluster); its index."""
-        self.ids.append(m.id)
+        self._id_buf += m.id.encode()
+        self._id_end.append(len(self._id_buf))
         self.doc.append(self._code(m.doc_id, self._doc_code, self.doc_ids))
         self.start.append(m.start)
         self.end.append(m.end)
@@ -419,14 +450,24 @@ class Resolver:
 
     def _add(self, m: Mention) -> int:
         """A mention made by this stage: replaces a mention of its document with the same id, else is appended."""
-        for j in self.by_doc.get(m.doc_id, ()):
-            if self.ids[j] == m.id and self.alive[j]:
-                self._set(j, m)
-                return j
-        return self._append(m)
+        i = next((j for j in self.by_doc.get(m.doc_id, ()) if self.alive[j] and self._id(j) == m.id), None)
+        if i is not None:
+            self._set(i, m)
+        else:
+            i = self._append(m)
+            rs = self._roles_by_id.pop(m.id, None) if self._roles_by_id else None
+            if rs is not None:  # (the roles a cluster holds are those of the mentions read from the store)
+                self.roles[i] = rs
+        self._new_at.append(i)
+        self._new_ids.append(m.id)
+        return i
+
+    def _id(self, i: int) -> str:
+        """The id of mention ``i``."""
+        return self._id_buf[self._id_end[i] : self._id_end[i + 1]].decode()
 
     def _m(self, i: int) -> _M:
-        return _new_m(_M, (i, self.ids[i], self.doc_ids[self.doc[i]], self.start[i], self.end[i], self.names[self.name[i]],
+        return _new_m(_M, (i, self.doc_ids[self.doc[i]], self.start[i], self.end[i], self.names[self.name[i]],
                            self.labels[self.label[i]], self.sources[self.src[i]]))
 
     def _text(self, i: int) -> str:
@@ -448,9 +489,9 @@ class Resolver:
         return [m(i) for i in self.by_doc.get(doc_id, ())]
 
     @property
-    def mentions(self) -> dict[str, _M]:
+    def mentions(self) -> dict[str, Mention]:
         """id -> mention, all of them (made on each call: for tests and small inputs)."""
-        return {m.id: m for m in self._each()}
+        return {(mid := self._id(m.i)): Mention(mid, m.doc_id, m.start, m.end, m.text, m.type, m.source) for m in self._each()}
 
     def _index(self) -> None:
         """(Re)build the per-document index lists and the person-surname index from the mention table."""
@@ -617,7 +658,7 @@ class Resolver:
         wanted = {x for o in self.overrides if o.get("verdict") == "same" for x in (o.get("left"), o.get("right"))}
         if not wanted:
             return
-        index = {mid: i for i, mid in enumerate(self.ids) if mid in wanted and self.alive[i]}
+        index = {mid: i for i in range(len(self.alive)) if self.alive[i] and (mid := self._id(i)) in wanted}
         for o in self.overrides:
             if o.get("verdict") == "same" and o.get("left") in index and o.get("right") in index:
                 self.part.union(index[o["left"]], index[o["right"]], 1.0, "user verdict: same")
@@ -734,9 +775,9 @@ class Resolver:
             sizes[root] = len(ms)
         del clusters  # the mention lists of every cluster are not needed past this point
         context: dict[int, set[str]] = {}
-        ids = self.ids
+        id_of = self._id
         for block in blocks.values():
-            roots = sorted(block, key=lambda r: (-sizes[r], ids[r]))
+            roots = sorted(block, key=lambda r: (-sizes[r], id_of(r)))
             fulls = [r for r in roots if info[r].full]
             # The very same name (surname and given names) is one person: merged without pair scoring.
             by_form: dict[tuple[str, tuple[str, ...]], list[int]] = defaultdict(list)
@@ -785,7 +826,7 @@ class Resolver:
                 if len(candidates) == 1:
                     scored = [(0.0, candidates[0])]
                 else:
-                    scored = sorted(((self._overlap(context, r, c), ids[c], c) for c in candidates), reverse=True)
+                    scored = sorted(((self._overlap(context, r, c), id_of(c), c) for c in candidates), reverse=True)
                     scored = [(s, c) for s, _, c in scored]
                 best_score, best = scored[0]
                 if len(scored) == 1 or best_score - scored[1][0] >= CONTEXT_MARGIN:
@@ -963,7 +1004,7 @@ class Resolver:
             return
         roots_here = {self.part.find(m.i) for m in ms if self.person_like(m)}
         for m in nominals:
-            roles = self.roles.get(m.id, [])
+            roles = self.roles.get(m.i, [])
             if not roles:
                 continue
             head, words = role_key(roles[0].title)
@@ -1009,7 +1050,7 @@ class Resolver:
                         break
             if not members or len(members) > 3 or any(len(name_parts(x.text)) != 1 for x in members):
                 continue
-            if any(self.roles.get(x.id) for x in members) or self.person_surnames[surname(m.text)] > 3:
+            if any(self.roles.get(x.i) for x in members) or self.person_surnames[surname(m.text)] > 3:
                 continue
             if not all(self._quoted_speaker(text, x) for x in members if x.doc_id == doc_id):
                 continue
@@ -1157,8 +1198,24 @@ class Resolver:
                             f"{text_of(rep)!r} is only ever a given name, and {text_of(target)!r} is the one person of the corpus with it, {why}")
         self._doc_names_cache = {}
 
-    def entities(self) -> list[Entity]:
-        """The entities: every cluster holding at least one named (non-nominal) mention.
+    def _id_strings(self) -> list[str]:
+        """Every mention's id string, made once for the output (its entities and judgements share them); a
+        mention this stage made has the id string of its Mention."""
+        buf, end = self._id_buf, self._id_end
+        ids = [buf[end[i] : end[i + 1]].decode() for i in range(len(self.alive))]
+        for i, mid in zip(self._new_at, self._new_ids, strict=True):
+            ids[i] = mid
+        return ids
+
+    def output(self) -> tuple[list[Entity], list[Judgement]]:
+        """The entities and every judgement, sharing their id strings."""
+        ids = self._id_strings()
+        judgements = self.part.records(ids)
+        return self.entities(ids, judgements), judgements
+
+    def entities(self, ids: Sequence[str] | None = None, judgements: list[Judgement] | None = None) -> list[Entity]:
+        """The entities: every cluster holding at least one named (non-nominal) mention (``ids`` and
+        ``judgements``: as ``output`` makes them, made here when not given).
 
         Clusters are laid out by counting sort in three arrays of machine integers (each mention's root,
         each root's count then end offset, the members root by root), in the order their first mention was
@@ -1184,9 +1241,14 @@ class Resolver:
                 members[count[r]] = i
                 count[r] += 1  # ends as the end offset of the root's members
         del root_of
+        if ids is None:
+            ids = self._id_strings()
+        if judgements is None:
+            judgements = self.part.records(ids)
         judgements_by_root: dict[int, list[Judgement]] = defaultdict(list)
-        for j, left in zip(self.part.judgements, self.part.lefts, strict=True):
-            if j.verdict == "same":
+        same = _VERDICTS.index("same")
+        for j, left, verdict in zip(judgements, self.part.lefts, self.part.verdicts, strict=True):
+            if verdict == same:
                 judgements_by_root[find(left)].append(j)
         out: list[Entity] = []
         used: set[str] = set()
@@ -1203,13 +1265,13 @@ class Resolver:
             name = canonical_name(named, etype)
             eid = record_id("e", etype, fold(name))
             if eid in used:
-                eid = record_id("e", etype, fold(name), min(m.id for m in named))
+                eid = record_id("e", etype, fold(name), min(ids[m.i] for m in named))
             used.add(eid)
             texts = Counter(m.text for m in named)
             aliases = tuple(t for t, _ in sorted(texts.items(), key=lambda kv: (-kv[1], kv[0])) if t != name)
-            roles = tuple(r for m in ms for r in self.roles.get(m.id, ()))
+            roles = tuple(r for m in ms for r in self.roles.get(m.i, ()))
             out.append(Entity(id=eid, type=etype, name=name, aliases=aliases, roles=roles,
-                              mention_ids=tuple(m.id for m in ms), evidence=tuple(judgements_by_root.pop(root, ()))))
+                              mention_ids=tuple(ids[m.i] for m in ms), evidence=tuple(judgements_by_root.pop(root, ()))))
         out.sort(key=lambda e: (-len(e.mention_ids), e.name))
         return out
 
@@ -1269,9 +1331,9 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
     resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
                         source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
-    entities = resolver.entities()
+    entities, judgements = resolver.output()
     # The output is all that is kept: the mention table goes before the records are handed on.
-    new_mentions, judgements = resolver.new_mentions, resolver.part.judgements
+    new_mentions = resolver.new_mentions
     del resolver
     new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
     by_mention = {mid: e.id for e in entities for mid in e.mention_ids if mid in new_ids}
