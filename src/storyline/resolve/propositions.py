@@ -479,6 +479,8 @@ def _claim_speakers(source: RecordSource, wanted: set[str]) -> dict[str, str]:
     """attribution id -> speaker entity name for the ``wanted`` attributions: what _speaker_entities gives
     for them (the last resolved mention, in record order, overlapping the attribution's source), found by
     keeping only the mentions that overlap a wanted source and then only those mentions' entity names."""
+    if next(iter(source.records("entity")), None) is None:
+        return {}  # no entity names a speaker (and the mentions need not be read)
     overlapping: dict[str, tuple[str, ...]] = {}
     mentions = _Documents(source.records("mention"))
     for doc_id, attributions in _by_document(source.records("attribution")):
