@@ -327,7 +327,7 @@ def _group_frames(frames: list[_Frame], story_of: Mapping[str, str] | None = Non
             continue
         best: tuple[tuple[int, int], str] | None = None
         for cls in classes:
-            for k in f.parts:
+            for k in sorted(f.parts):  # sorted: a set's order changes with the hash seed and the set's history
                 for j in by_part.get((cls, k), ())[:MAX_OPPONENTS]:
                     g = frames[j]
                     if story(g) != story(f):
@@ -343,7 +343,7 @@ def _group_frames(frames: list[_Frame], story_of: Mapping[str, str] | None = Non
                     if fits:
                         root = union.find(ids[j])
                         rank = (overlap, len(docs_of[root]))
-                        if best is None or rank > best[0]:
+                        if best is None or (rank, best[1]) > (best[0], root):  # ties: the smallest root
                             best = (rank, root)
         if best is not None:
             union.union(ids[i], best[1])
@@ -436,7 +436,7 @@ def claim_holders(source: RecordSource, claims: list[Claim]) -> dict[str, str]:
 
 
 # requires "story": anaphoric claims are scoped to their story (story_scopes)
-@corpus_stage("resolve.propositions", "3", produces=("proposition", "contradiction"), requires=("claim", "entity", "story"))
+@corpus_stage("resolve.propositions", "4", produces=("proposition", "contradiction"), requires=("claim", "entity", "story"))
 def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[Any]:
     """Corpus stage: propositions across documents (who asserts, who denies, first reported) and contradictions.
 
