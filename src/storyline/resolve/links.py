@@ -62,6 +62,8 @@ def link_entities(source: RecordSource, settings: Settings) -> Iterator[EntityLi
 def _by_document(records: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
     previous: str | None = None
     for doc_id, group in groupby(records, key=lambda r: r.doc_id):
+        if doc_id is None:
+            continue  # a record of no document (none is written by the document stages) names no one there
         if previous is not None and doc_id <= previous:
             raise RuntimeError(f"records are not in document order ({previous!r} before {doc_id!r})")
         previous = doc_id

@@ -246,15 +246,19 @@ def _write_driver_records(target: Path, records: Iterable[Any], stage: str, batc
     schema = pa.schema([(n, getattr(pa, t)()) for n, t in RECORDS_SCHEMA])
     scratch = target.parent.parent / f"_{target.name}"
     count, batch = 0, []
-    with pq.ParquetWriter(scratch, schema) as writer:
-        for record in records:
-            batch.append(record_row(_kind_of(record), stage, record))
-            count += 1
-            if len(batch) >= batch_rows:
+    try:
+        with pq.ParquetWriter(scratch, schema) as writer:
+            for record in records:
+                batch.append(record_row(_kind_of(record), stage, record))
+                count += 1
+                if len(batch) >= batch_rows:
+                    writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+                    batch.clear()
+            if batch or count == 0:
                 writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-                batch.clear()
-        if batch or count == 0:
-            writer.write_table(pa.Table.from_pylist(batch, schema=schema))
+    except BaseException:
+        scratch.unlink(missing_ok=True)  # a failed stage leaves no partial output behind
+        raise
     scratch.replace(target)
     return count
 

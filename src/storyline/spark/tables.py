@@ -73,24 +73,38 @@ def _stage_rank() -> dict[str, int]:
     return {name: i for i, name in enumerate([s.name for s in document_stages()] + [s.name for s in corpus_stages()])}
 
 
-def _latest_table(table):  # noqa: ANN001, ANN202 - pyarrow table
-    """One row per record id: a later stage's row replaces an earlier one's (a corpus stage may rewrite
-    records, e.g. summaries filled into stories), as the workspace's INSERT OR REPLACE does; between rows of
-    the same stage, the one read last. Done in Arrow; a table without repeated ids is returned as it is."""
+def _latest_table(table, key: str = "id"):  # noqa: ANN001, ANN202 - pyarrow table
+    """One row per ``key`` (a record id): a later stage's row replaces an earlier one's (a corpus stage may
+    rewrite records, e.g. summaries filled into stories), as the workspace's INSERT OR REPLACE does; between
+    rows of the same stage, the one read last. Done in Arrow; a table without repeated keys is returned as it
+    is."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if table.num_rows == 0 or pc.count_distinct(table.column("id")).as_py() == table.num_rows:
+    if table.num_rows == 0 or pc.count_distinct(table.column(key)).as_py() == table.num_rows:
         return table
     rank = _stage_rank()
     names = pa.array(list(rank), pa.string())
     ranks = pc.take(pa.array(list(rank.values()), pa.int32()), pc.index_in(table.column("stage"), value_set=names))
     table = table.append_column("_rank", pc.fill_null(ranks, -1)).append_column("_read", pa.array(range(table.num_rows), pa.int64()))
-    table = table.sort_by([("id", "ascending"), ("_rank", "ascending"), ("_read", "ascending")])
-    ids = table.column("id").combine_chunks()
-    last = pc.not_equal(ids[:-1], ids[1:]) if table.num_rows > 1 else pa.array([], pa.bool_())
+    table = table.sort_by([(key, "ascending"), ("_rank", "ascending"), ("_read", "ascending")])
+    keys = table.column(key).combine_chunks()
+    last = pc.not_equal(keys[:-1], keys[1:]) if table.num_rows > 1 else pa.array([], pa.bool_())
     keep = pa.concat_arrays([last.combine_chunks() if isinstance(last, pa.ChunkedArray) else last, pa.array([True])])
     return table.filter(keep).drop_columns(["_rank", "_read"])
+
+
+def _split_off(table, columns: tuple[str, ...]):  # noqa: ANN001, ANN202 - pyarrow tables and arrays
+    """``table`` without ``columns`` but with a ``_row`` number, and each of ``columns`` as one array with
+    64-bit offsets (a million documents' texts or mention JSON pass 2 GB, the limit of a plain string
+    array). The keys can then be sorted and joined without copying the large columns, which are fetched
+    by row number a slice at a time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    large = {c: pc.cast(table.column(c), pa.large_string()).combine_chunks() for c in columns}
+    keys = table.drop_columns(list(columns)).append_column("_row", pa.array(range(table.num_rows), pa.int64()))
+    return keys, large
 
 
 class ParquetSource:
@@ -112,16 +126,18 @@ class ParquetSource:
             yield from batch.to_pylist()
 
     def documents(self) -> Iterator[Document]:
-        """Every document, in the workspace's order (published date, undated last, then id). The table is
-        sorted in Arrow (columnar, no Python object per row); Documents are made a batch at a time."""
+        """Every document, in the workspace's order (published date, undated last, then id). The keys are
+        sorted in Arrow; Documents are made a slice at a time from texts fetched by row number."""
         dataset = _dataset(self.directory / "documents")
         if dataset is None:
             return
-        table = dataset.to_table(columns=["id", "published", "text", "data"])
-        order = table.sort_by([("published", "ascending", "at_end"), ("id", "ascending", "at_end")])
-        del table
-        for batch in order.to_batches(max_chunksize=1024):
-            for text, data in zip(batch.column("text").to_pylist(), batch.column("data").to_pylist(), strict=True):
+        keys, large = _split_off(dataset.to_table(columns=["id", "published", "text", "data"]), ("text", "data"))
+        rows = keys.sort_by([("published", "ascending", "at_end"), ("id", "ascending", "at_end")]).column("_row")
+        del keys
+        for offset in range(0, len(rows), 1024):
+            picked = rows.slice(offset, 1024).combine_chunks()
+            texts, datas = large["text"].take(picked).to_pylist(), large["data"].take(picked).to_pylist()
+            for text, data in zip(texts, datas, strict=True):
                 fields = json.loads(data)
                 fields["text"] = text
                 yield from_dict(Document, fields)
@@ -129,51 +145,60 @@ class ParquetSource:
     def records(self, kind: str) -> Iterator[Any]:
         """Records of one kind, ordered as the workspace orders them (doc, start, id; records of no document
         first), with their entity links filled in. Sorting, the one-row-per-id rule and the join with the
-        links are done in Arrow; records are made from JSON a batch at a time, so a kind's rows are held
-        as Arrow columns, not as Python objects (a million documents' mentions are ~20 million rows)."""
+        links are done in Arrow on the keys alone; the records' JSON is held once, as one Arrow array, and
+        records are made from it a slice at a time (a million documents' mentions are ~20 million rows)."""
         import pyarrow.dataset as ds
 
         dataset = _dataset(self.directory / "records")
         if dataset is None:
             return
         cls = RECORD_TYPES[kind]
-        table = _latest_table(dataset.to_table(columns=["id", "doc_id", "start", "stage", "data"], filter=ds.field("kind") == kind))
+        keys, large = _split_off(dataset.to_table(columns=["id", "doc_id", "start", "stage", "data"],
+                                                  filter=ds.field("kind") == kind), ("data",))
+        keys = _latest_table(keys)
         field = ENTITY_LINK_FIELDS.get(kind)
         if field is not None:
             links = self._links(kind, field)
             if links.num_rows:
-                table = table.join(links, keys="id", join_type="left outer")
-        table = table.sort_by([("doc_id", "ascending", "at_start"), ("start", "ascending", "at_start"), ("id", "ascending", "at_start")])
-        linked = field is not None and "entity_id" in table.column_names
-        for batch in table.to_batches(max_chunksize=2048):
-            entity_ids = batch.column("entity_id").to_pylist() if linked else [None] * batch.num_rows
-            for data, entity_id in zip(batch.column("data").to_pylist(), entity_ids, strict=True):
+                keys = keys.join(links, keys="id", join_type="left outer")
+        keys = keys.sort_by([("doc_id", "ascending", "at_start"), ("start", "ascending", "at_start"), ("id", "ascending", "at_start")])
+        rows = keys.column("_row")
+        entity_ids = keys.column("entity_id") if "entity_id" in keys.column_names else None
+        del keys
+        for offset in range(0, len(rows), 2048):
+            picked = rows.slice(offset, 2048).combine_chunks()
+            datas = large["data"].take(picked).to_pylist()
+            linked = entity_ids.slice(offset, 2048).to_pylist() if entity_ids is not None else [None] * len(datas)
+            for data, entity_id in zip(datas, linked, strict=True):
                 fields = json.loads(data)
                 if entity_id is not None:
                     fields[field] = entity_id
                 yield from_dict(cls, fields)
 
     def _links(self, kind: str, field: str):  # noqa: ANN202 - pyarrow table
-        """(id, entity_id) of the entity links that fill ``field`` of ``kind`` records, one row per record id
-        (a later stage's link replaces an earlier one's, as for every record)."""
+        """(id, entity_id) of the entity links that fill ``field`` of ``kind`` records: one per record, the
+        one a later stage wrote, else the one read last (the workspace keeps one link per record and field).
+        The link JSON is parsed a batch at a time into Arrow arrays: no Python object per link is kept."""
         import pyarrow as pa
         import pyarrow.dataset as ds
 
         dataset = _dataset(self.directory / "records")
-        ids: list[str] = []
-        entity_ids: list[str] = []
+        parts = []
         if dataset is not None:
-            rows = _latest_table(dataset.to_table(columns=["id", "stage", "data"], filter=ds.field("kind") == "entity_link"))
-            for batch in rows.to_batches(max_chunksize=8192):
-                for data in batch.column("data").to_pylist():
+            for batch in dataset.to_batches(columns=["stage", "data"], filter=ds.field("kind") == "entity_link", batch_size=8192):
+                ids, entity_ids, stages = [], [], []
+                for stage, data in zip(batch.column("stage").to_pylist(), batch.column("data").to_pylist(), strict=True):
                     link = json.loads(data)
                     if link["kind"] == kind and link["field"] == field:
                         ids.append(link["record_id"])
                         entity_ids.append(link["entity_id"])
-        # one link per record and field (the workspace's entity_links key): the last read wins, as in a dict
-        found = dict(zip(ids, entity_ids, strict=True))
-        del ids, entity_ids
-        return pa.table({"id": pa.array(list(found), pa.string()), "entity_id": pa.array(list(found.values()), pa.string())})
+                        stages.append(stage)
+                if ids:
+                    parts.append(pa.table({"id": pa.array(ids, pa.string()), "entity_id": pa.array(entity_ids, pa.string()),
+                                           "stage": pa.array(stages, pa.string())}))
+        if not parts:
+            return pa.table({"id": pa.array([], pa.string()), "entity_id": pa.array([], pa.string())})
+        return _latest_table(pa.concat_tables(parts)).drop_columns(["stage"])
 
     def record_rows(self) -> Iterator[dict[str, Any]]:
         """Raw rows of the records table (for `storyline load`)."""
