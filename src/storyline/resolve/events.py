@@ -573,6 +573,14 @@ class _StageItem(EventItem):
     part: tuple
 
 
+class Interner(dict):
+    """``intern(x)``: the first object equal to ``x`` seen by this interner, so that equal strings, key sets
+    and tuples read from millions of records are held once. ``clear()`` drops them."""
+
+    def __call__(self, x: Any) -> Any:
+        return self.setdefault(x, x)
+
+
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """Run a block without the cyclic garbage collector. Loading a million mentions creates millions of
@@ -601,10 +609,7 @@ def resolve_events(source: RecordSource, settings: Settings) -> Iterator[Event]:
 
 
 def _resolve(source: RecordSource) -> list[Event]:
-    shared: dict[Any, Any] = {}
-
-    def intern(x: Any) -> Any:
-        return shared.setdefault(x, x)
+    intern = Interner()
 
     intervals: dict[str | None, tuple[dt.date, dt.date] | None] = {}
     pending: list[tuple[_StageItem, tuple]] = []  # items and their arguments, until entity ids are known
@@ -631,7 +636,7 @@ def _resolve(source: RecordSource) -> list[Event]:
         item.doc_date = doc_dates.get(item.doc_id)
         items.append(item)
     del pending, entity_of
-    shared.clear()
+    intern.clear()
     clusters = cluster_event_items(items, context_idf(items))
     del items
     return [cluster_event(cluster, [i.part for i in cluster]) for cluster in clusters]  # type: ignore[attr-defined]

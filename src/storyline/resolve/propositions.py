@@ -30,7 +30,7 @@ from typing import Any
 from storyline.grouping import DisjointSets
 from storyline.ids import record_id
 from storyline.model import Attribution, Claim, Contradiction, Entity, Proposition
-from storyline.resolve.events import collector_paused
+from storyline.resolve.events import Interner, collector_paused
 from storyline.resolve.links import _by_document, _Documents
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
@@ -451,16 +451,13 @@ def resolve_propositions(source: RecordSource, settings: Settings) -> Iterator[A
 
 
 def _propositions(source: RecordSource) -> list[Any]:
-    shared: dict[Any, Any] = {}
-
-    def intern(x: Any) -> Any:
-        return shared.setdefault(x, x)
+    intern = Interner()
 
     frames = _frames((c for c in source.records("claim") if c.predicate), intern)
     speakers = _claim_speakers(source, {f.claim.attribution_id for f in frames if f.claim.attribution_id})
     groups = _group_frames(frames, story_scopes(source))
     del frames
-    shared.clear()
+    intern.clear()
     wanted = {f.claim.doc_id for g in groups for f in g}
     published: dict[str, str | None] = {}
     outlets: dict[str, str | None] = {}

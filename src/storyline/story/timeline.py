@@ -22,7 +22,7 @@ from typing import Any
 
 from storyline.extract.timexes import inferred_publication_range
 from storyline.model import Event, EventMention, TimelineEntry, Timex
-from storyline.resolve.events import collector_paused, date_interval
+from storyline.resolve.events import Interner, collector_paused, date_interval
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
 
@@ -119,10 +119,7 @@ def build_timeline(source: RecordSource, settings: Settings) -> Iterator[Timelin
 
 
 def _streamed_entries(source: RecordSource) -> list[TimelineEntry]:
-    shared: dict[str, str] = {}
-
-    def intern(x: str) -> str:
-        return shared.setdefault(x, x)
+    intern = Interner()
 
     documents: list[TimelineEntry | None] = []  # in the order of source.documents(); None: undated, placed last
     undated: dict[str, Any] = {}
