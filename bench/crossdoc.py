@@ -503,7 +503,8 @@ def write_workspace(path: Path, n_docs: int, seed: int = 7, workers: int = 1) ->
 # -- running the stages -----------------------------------------------------------------------------
 
 RUN_STAGE = """
-import json, resource, sys, time
+import hashlib, json, resource, sys, time
+from storyline.model import RECORD_TYPES, EntityLink, from_dict, to_dict
 from storyline.settings import Settings
 from storyline.stages import corpus_stages
 from storyline.store.workspace import Workspace
@@ -511,26 +512,28 @@ stage = next(s for s in corpus_stages() if s.name == sys.argv[2])
 with Workspace(sys.argv[1], write=True) as ws:
     settings = Settings(db=sys.argv[1])
     t, c = time.perf_counter(), time.process_time()
-    records = list(stage.fn(ws, settings))
-    compute = time.perf_counter() - t
-    ws.put_corpus_output(stage.name, stage.version, "bench", records)
+    # as pipeline.run_corpus_stages does: the stage's generator is written as it yields
+    ws.put_corpus_output(stage.name, stage.version, "bench", stage.fn(ws, settings))
     total, cpu = time.perf_counter() - t, time.process_time() - c
-stage_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-import hashlib
-from storyline.model import to_dict
-# sha256 of the sorted record JSON joined by newlines, without holding the records and their JSON at once
-# (each record is dropped as its JSON is made) nor a joined copy of the JSON (hashed line by line)
-n = len(records)
-lines = []
-while records:
-    lines.append(json.dumps(to_dict(records.pop()), sort_keys=True).encode())
-lines.sort()
-h = hashlib.sha256()
-for i, line in enumerate(lines):
-    h.update(b"\\n" if i else b"")
-    h.update(line)
-digest = h.hexdigest()
-print(json.dumps({"seconds": total, "cpu_seconds": cpu, "compute": compute, "records": n, "digest": digest,
+    stage_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # sha256 of the sorted JSON lines of what the stage stored (its records as the model writes them, and its
+    # entity links), joined by newlines: the lines are sorted by SQLite (a temporary table), not in memory
+    conn = ws.conn
+    conn.execute("CREATE TEMP TABLE digest_lines (line BLOB)")
+    def lines():
+        for kind, data in conn.execute("SELECT kind, data FROM records WHERE stage=?", (stage.name,)):
+            yield (json.dumps(to_dict(from_dict(RECORD_TYPES[kind], json.loads(data))), sort_keys=True).encode(),)
+        for row in conn.execute("SELECT kind, record_id, field, entity_id FROM entity_links WHERE stage=?", (stage.name,)):
+            yield (json.dumps(to_dict(EntityLink(*row)), sort_keys=True).encode(),)
+    conn.executemany("INSERT INTO temp.digest_lines VALUES (?)", lines())
+    h = hashlib.sha256()
+    n = 0
+    for (line,) in conn.execute("SELECT line FROM temp.digest_lines ORDER BY line"):
+        h.update(b"\\n" if n else b"")
+        h.update(line)
+        n += 1
+    digest = h.hexdigest()
+print(json.dumps({"seconds": total, "cpu_seconds": cpu, "records": n, "digest": digest,
                   "stage_rss_mib": round(stage_rss / 1024)}))
 """
 

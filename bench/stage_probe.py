@@ -2,12 +2,17 @@
 
     python -m bench.stage_probe WS.db resolve_events          # the stage's compute alone
     python -m bench.stage_probe WS.db --read mention          # iterate every record of a kind
+    python -m bench.stage_probe WS.db entities --rewrite NEW.db   # the cost of writing the stage's output
 
 For re-measuring a stage on the workspaces bench/crossdoc.py keeps (``--keep DIR``) after changing its code,
 even while another process writes to them (the probe opens them read-only): prints CPU seconds per 1,000
-documents of ``list(stage.fn(ws, settings))`` (no writing), the process's peak RSS and the sha256 of the sorted
-record JSON (as bench/crossdoc.py computes it, so the digests compare); or, with ``--read``, CPU microseconds
-per record of ``Workspace.records(kind, links=False)``.
+documents of the stage's generator consumed without holding its records (no writing), the process's peak RSS
+(before the digest) and the sha256 of the sorted record JSON (as bench/crossdoc.py computes it, so the digests compare); or, with ``--read``, CPU microseconds
+per record of ``Workspace.records(kind, links=False)``. With ``--rewrite NEW.db``: the stage's stored output
+(its records of every kind it produces, and its entity links) is streamed from WS.db, once only read and once
+written with ``put_corpus_output`` into NEW.db (a fresh workspace, made then deleted), and the CPU seconds of
+the writing are the difference (the new file holds no document-stage records, so this is the cost of the
+output's own index pages, not of their interleaving with the input's).
 """
 
 from __future__ import annotations
@@ -30,7 +35,11 @@ def main() -> None:
     parser.add_argument("db")
     parser.add_argument("stage", nargs="?")
     parser.add_argument("--read", metavar="KIND", help="only iterate the records of this kind")
+    parser.add_argument("--rewrite", metavar="NEW.db", help="measure writing the stage's stored output into this new file")
     args = parser.parse_args()
+    if args.rewrite:
+        rewrite(args.db, args.stage, args.rewrite)
+        return
     with Workspace(args.db) as ws:
         docs = ws.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         cpu = time.process_time()
@@ -41,13 +50,67 @@ def main() -> None:
                               "cpu_s_per_1k_docs": round(1000 * cpu / docs, 3)}))
             return
         stage = next(s for s in corpus_stages() if s.name == args.stage)
-        records = list(stage.fn(ws, Settings(db=args.db)))
-        cpu = time.process_time() - cpu
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    lines = sorted(json.dumps(to_dict(r), sort_keys=True).encode() for r in records)
-    digest = hashlib.sha256(b"\n".join(lines)).hexdigest()
-    print(json.dumps({"stage": args.stage, "docs": docs, "cpu_s_per_1k_docs": round(1000 * cpu / docs, 3), "records": len(records),
-                      "peak_rss_mib": peak, "sha256": digest[:12]}))
+        # The stage's generator is consumed as the pipeline's writer consumes it (nothing held); only the time
+        # inside the generator is counted. Each record's JSON line goes to a temporary table, which SQLite
+        # sorts for the digest.
+        ws.conn.execute("CREATE TEMP TABLE probe_lines (line BLOB)")
+        gen, done, batch, n, cpu = stage.fn(ws, Settings(db=args.db)), object(), [], 0, 0.0
+        while True:
+            t = time.process_time()
+            record = next(gen, done)
+            cpu += time.process_time() - t
+            if record is done:
+                break
+            n += 1
+            batch.append((json.dumps(to_dict(record), sort_keys=True).encode(),))
+            if len(batch) >= 10_000:
+                ws.conn.executemany("INSERT INTO temp.probe_lines VALUES (?)", batch)
+                batch.clear()
+        ws.conn.executemany("INSERT INTO temp.probe_lines VALUES (?)", batch)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        h = hashlib.sha256()
+        for i, (line,) in enumerate(ws.conn.execute("SELECT line FROM temp.probe_lines ORDER BY line")):
+            h.update(b"\n" if i else b"")
+            h.update(line)
+    print(json.dumps({"stage": args.stage, "docs": docs, "cpu_s_per_1k_docs": round(1000 * cpu / docs, 3), "records": n,
+                      "peak_rss_mib": peak, "sha256": h.hexdigest()[:12]}))
+
+def rewrite(db: str, stage_name: str, new: str) -> None:
+    """See the module docstring: CPU seconds of writing a stage's stored output, read from ``db``."""
+    import os
+
+    from storyline.model import EntityLink
+    from storyline.stages import corpus_stages
+    from storyline.store.workspace import Workspace
+
+    stage = next(s for s in corpus_stages() if s.name == stage_name)
+
+    def stored(ws: Workspace):
+        for kind in stage.produces:
+            if kind != "entity_link":
+                yield from ws.records(kind, links=False, stage=stage.name)
+        for row in ws.conn.execute("SELECT kind, record_id, field, entity_id FROM entity_links WHERE stage=?", (stage.name,)):
+            yield EntityLink(kind=row[0], record_id=row[1], field=row[2], entity_id=row[3])
+
+    if os.path.exists(new):
+        raise SystemExit(f"{new} exists: give a new file")
+    try:
+        with Workspace(db) as ws:
+            docs = ws.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+            cpu = time.process_time()
+            n = sum(1 for _ in stored(ws))
+            read = time.process_time() - cpu
+            with Workspace(new, write=True) as out:
+                cpu = time.process_time()
+                out.put_corpus_output(stage.name, stage.version, "probe", stored(ws))
+                both = time.process_time() - cpu
+    finally:
+        for suffix in ("", "-wal", "-shm", ".lock"):
+            if os.path.exists(new + suffix):
+                os.unlink(new + suffix)
+    print(json.dumps({"stage": stage_name, "docs": docs, "records": n, "read_cpu_s": round(read, 1), "write_cpu_s": round(both - read, 1),
+                      "write_cpu_s_per_1k_docs": round(1000 * (both - read) / docs, 3),
+                      "write_cpu_us_per_record": round(1e6 * (both - read) / max(n, 1), 2)}))
 
 
 if __name__ == "__main__":

@@ -310,8 +310,8 @@ def run_corpus_stages(ws: Workspace, settings: Settings, report: BuildReport, pr
         upstream.append(stage.name)
         if not force and ws.corpus_stage_state(stage.name) == (stage.version, fingerprint):
             continue
-        records = list(stage.fn(ws, settings))
-        ws.put_corpus_output(stage.name, stage.version, fingerprint, records)
+        # The stage's generator is written as it yields (spilled, then sorted in; see put_corpus_output).
+        ws.put_corpus_output(stage.name, stage.version, fingerprint, stage.fn(ws, settings))
         report.corpus_stages_run.append(stage.name)
         if progress:
             progress(stage.name, 1, 1)

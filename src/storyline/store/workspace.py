@@ -131,6 +131,8 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
+_KIND_OF = {cls: kind for kind, cls in RECORD_TYPES.items()}
+
 # Record kinds whose text is searchable (their JSON's "text" or content spans).
 SEARCHABLE_KINDS = ("attribution", "claim")
 
@@ -142,6 +144,7 @@ def _record_text(kind: str, data: dict[str, Any]) -> str:
 
 
 WRITER_CACHE_KIB = 262_144  # the writer connection's SQLite page cache (see Workspace.__init__)
+SPILL_BATCH_ROWS = 10_000  # rows appended to put_corpus_output's temporary tables at a time
 
 
 class Workspace:
@@ -412,13 +415,74 @@ class Workspace:
         return (row[0], row[1]) if row else None
 
     def put_corpus_output(self, stage: str, version: str, inputs: str, records: Iterable[Any]) -> None:
-        """Replace everything a cross-document stage wrote, atomically."""
+        """Replace everything a cross-document stage wrote, atomically.
+
+        ``records`` may be the stage's generator itself: nothing is held in memory. Each record becomes its
+        row as it comes and the rows are spilled, in batches, to a temporary table (SQLite's temp file,
+        outside the workspace), while the stage may still be reading the workspace (it sees its previous
+        output, as it would have had its records been listed first). Then, in one transaction, the old output
+        is deleted and the rows go in sorted by their key: record ids are hashes, so in the order a stage
+        yields them each insert would land on a random page of the key indexes, and once those outgrow the
+        page cache (a 1M-document workspace) every insert re-reads pages; sorted, each index is written
+        front to back. The stored rows are those of inserting the records in order (of two with one key,
+        the later wins)."""
+        self._spill_reset()
+        rows: list[tuple[Any, ...]] = []
+        links: list[tuple[str, str, str, str]] = []
+        for record in records:
+            if type(record) is EntityLink:
+                links.append((record.kind, record.record_id, record.field, record.entity_id))
+                if len(links) >= SPILL_BATCH_ROWS:
+                    self._spill(links, rows[:0])
+            else:
+                rows.append(self._row(record))
+                if len(rows) >= SPILL_BATCH_ROWS:
+                    self._spill(links[:0], rows)
+        self._spill(links, rows)
         with self.transaction():
             self._delete_records(stage, None)
-            self._insert_records(stage, records)
+            self.conn.execute(
+                'INSERT OR REPLACE INTO records(id, kind, doc_id, start, "end", stage, data) '
+                'SELECT id, kind, doc_id, start, "end", ?, data FROM temp.spill_records ORDER BY kind, id, rowid', (stage,)
+            )
+            self.conn.execute(
+                "INSERT INTO records_fts(record_id, kind, doc_id, text) "
+                "SELECT id, kind, doc_id, text FROM temp.spill_records WHERE text IS NOT NULL ORDER BY rowid"
+            )
+            self.conn.execute(
+                "INSERT OR REPLACE INTO entity_links(kind, record_id, field, entity_id, stage) "
+                "SELECT kind, record_id, field, entity_id, ? FROM temp.spill_links ORDER BY kind, record_id, field, rowid", (stage,)
+            )
             self.conn.execute(
                 "INSERT OR REPLACE INTO corpus_stage_done(stage, version, inputs) VALUES (?, ?, ?)", (stage, version, inputs)
             )
+        self._spill_reset()
+
+    def _spill_reset(self) -> None:
+        """Empty temporary tables for put_corpus_output (made on first use; they live as long as the connection)."""
+        self.conn.execute('CREATE TEMP TABLE IF NOT EXISTS spill_records (kind TEXT, id TEXT, doc_id TEXT, start INTEGER, '
+                          '"end" INTEGER, data TEXT, text TEXT)')
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS spill_links (kind TEXT, record_id TEXT, field TEXT, entity_id TEXT)")
+        self.conn.execute("DELETE FROM temp.spill_records")
+        self.conn.execute("DELETE FROM temp.spill_links")
+
+    def _spill(self, links: list[tuple[str, str, str, str]], rows: list[tuple[Any, ...]]) -> None:
+        """Append (and clear) batches of link and record rows to the temporary tables."""
+        if rows:
+            self.conn.executemany('INSERT INTO temp.spill_records(kind, id, doc_id, start, "end", data, text) VALUES (?,?,?,?,?,?,?)', rows)
+            rows.clear()
+        if links:
+            self.conn.executemany("INSERT INTO temp.spill_links(kind, record_id, field, entity_id) VALUES (?,?,?,?)", links)
+            links.clear()
+
+    @staticmethod
+    def _row(record: Any) -> tuple[Any, ...]:
+        """A record as (kind, id, doc_id, start, end, JSON, searchable text or None)."""
+        kind = _KIND_OF[type(record)]
+        data = to_dict(record)
+        rid = data.get("id") or digest(kind, json.dumps(data, sort_keys=True))
+        return (kind, rid, data.get("doc_id"), data.get("start"), data.get("end"), json.dumps(data),
+                _record_text(kind, data) if kind in SEARCHABLE_KINDS else None)
 
     # -- records -------------------------------------------------------------------------------
 
@@ -435,7 +499,7 @@ class Workspace:
             self.conn.execute("DELETE FROM entity_links WHERE stage=?", (stage,))
 
     def _insert_records(self, stage: str, records: Iterable[Any]) -> None:
-        kinds = {cls: kind for kind, cls in RECORD_TYPES.items()}
+        """Insert one document's records (a document stage's output: a few dozen rows)."""
         for record in records:
             if type(record) is EntityLink:
                 self.conn.execute(
@@ -443,18 +507,13 @@ class Workspace:
                     (record.kind, record.record_id, record.field, record.entity_id, stage),
                 )
                 continue
-            kind = kinds[type(record)]
-            data = to_dict(record)
-            rid = data.get("id") or digest(kind, json.dumps(data, sort_keys=True))
+            kind, rid, doc_id, start, end, data, text = self._row(record)
             self.conn.execute(
                 'INSERT OR REPLACE INTO records(id, kind, doc_id, start, "end", stage, data) VALUES (?,?,?,?,?,?,?)',
-                (rid, kind, data.get("doc_id"), data.get("start"), data.get("end"), stage, json.dumps(data)),
+                (rid, kind, doc_id, start, end, stage, data),
             )
-            if kind in SEARCHABLE_KINDS:
-                self.conn.execute(
-                    "INSERT INTO records_fts(record_id, kind, doc_id, text) VALUES (?, ?, ?, ?)",
-                    (rid, kind, data.get("doc_id"), _record_text(kind, data)),
-                )
+            if text is not None:
+                self.conn.execute("INSERT INTO records_fts(record_id, kind, doc_id, text) VALUES (?, ?, ?, ?)", (rid, kind, doc_id, text))
 
     def records(self, kind: str, doc_id: str | None = None, links: bool = True, stage: str | None = None) -> Iterator[Any]:
         """Records of one kind (optionally of one document), as model objects, streamed.
