@@ -179,6 +179,14 @@ class _PersonCluster:
     text: str
 
 
+class _EntityPlan(NamedTuple):
+    """The entities to make (``Resolver.entity_plan``): rows of (-size, name, id, type, root, begin, stop),
+    in output order, ``begin:stop`` being the cluster's slice of ``members``."""
+
+    rows: list[tuple[int, str, str, str, int, int, int]]
+    members: array
+
+
 class _Partition:
     """Union-find over mention indices with cannot-link constraints and the judgements that made it.
 
@@ -1198,28 +1206,27 @@ class Resolver:
                             f"{text_of(rep)!r} is only ever a given name, and {text_of(target)!r} is the one person of the corpus with it, {why}")
         self._doc_names_cache = {}
 
-    def _id_strings(self) -> list[str]:
-        """Every mention's id string, made once for the output (its entities and judgements share them); a
-        mention this stage made has the id string of its Mention."""
-        buf, end = self._id_buf, self._id_end
-        ids = [buf[end[i] : end[i + 1]].decode() for i in range(len(self.alive))]
-        for i, mid in zip(self._new_at, self._new_ids, strict=True):
-            ids[i] = mid
-        return ids
+    def judgement_records(self) -> Iterator[Judgement]:
+        """Every judgement, in the order it was made, made as it is handed on (ids decoded on demand)."""
+        id_of = self._id
+        for a, b, v, c, reason in zip(self.part.lefts, self.part.rights, self.part.verdicts, self.part.scores, self.part.reasons, strict=True):
+            yield Judgement(id_of(a), id_of(b), _VERDICTS[v], _SCORE_VALUES[c], reason)
 
     def output(self) -> tuple[list[Entity], list[Judgement]]:
-        """The entities and every judgement, sharing their id strings."""
-        ids = self._id_strings()
-        judgements = self.part.records(ids)
-        return self.entities(ids, judgements), judgements
+        """The entities and every judgement, as lists (small inputs; the stage streams them)."""
+        return self.entities(), list(self.judgement_records())
 
-    def entities(self, ids: Sequence[str] | None = None, judgements: list[Judgement] | None = None) -> list[Entity]:
-        """The entities: every cluster holding at least one named (non-nominal) mention (``ids`` and
-        ``judgements``: as ``output`` makes them, made here when not given).
+    def entities(self) -> list[Entity]:
+        """The entities: every cluster holding at least one named (non-nominal) mention (see ``entity_records``)."""
+        return list(self.entity_records(self.entity_plan()))
+
+    def entity_plan(self) -> _EntityPlan:
+        """Which clusters become entities, with their ids and names, in output order.
 
         Clusters are laid out by counting sort in three arrays of machine integers (each mention's root,
         each root's count then end offset, the members root by root), in the order their first mention was
-        added, and their mentions are made one cluster at a time."""
+        added. An entity's id is decided in that order (a second entity with the same type and name takes
+        its smallest mention id into its id); entities are handed on largest first, then by name."""
         n = len(self.alive)
         alive, find = self.alive, self.part.find
         root_of = array("I", bytes(4 * n))
@@ -1241,39 +1248,48 @@ class Resolver:
                 members[count[r]] = i
                 count[r] += 1  # ends as the end offset of the root's members
         del root_of
-        if ids is None:
-            ids = self._id_strings()
-        if judgements is None:
-            judgements = self.part.records(ids)
-        judgements_by_root: dict[int, list[Judgement]] = defaultdict(list)
-        same = _VERDICTS.index("same")
-        for j, left, verdict in zip(judgements, self.part.lefts, self.part.verdicts, strict=True):
-            if verdict == same:
-                judgements_by_root[find(left)].append(j)
-        out: list[Entity] = []
+        rows: list[tuple[int, str, str, str, int, int, int]] = []  # (-size, name, id, type, root, begin, stop)
         used: set[str] = set()
         begin = 0
         for root in order:
             stop = count[root]
-            ms = [self._m(i) for i in members[begin:stop]]
+            named = [m for m in map(self._m, members[begin:stop]) if m.source != "role-nominal"]
+            if named:
+                etype = self._type(named)
+                name = canonical_name(named, etype)
+                eid = record_id("e", etype, fold(name))
+                if eid in used:
+                    eid = record_id("e", etype, fold(name), min(self._id(m.i) for m in named))
+                used.add(eid)
+                rows.append((begin - stop, name, eid, etype, root, begin, stop))
             begin = stop
-            named = [m for m in ms if m.source != "role-nominal"]
-            if not named:
-                continue
-            ms.sort(key=lambda m: (m.doc_id, m.start, m.end))
-            etype = self._type(named)
-            name = canonical_name(named, etype)
-            eid = record_id("e", etype, fold(name))
-            if eid in used:
-                eid = record_id("e", etype, fold(name), min(ids[m.i] for m in named))
-            used.add(eid)
-            texts = Counter(m.text for m in named)
+        rows.sort(key=lambda row: row[:2])  # stable: ties keep the order of first mentions
+        return _EntityPlan(rows, members)
+
+    def entity_of(self, plan: _EntityPlan, indices: Iterable[int]) -> dict[int, str]:
+        """Mention index -> id of its entity, for the given (alive) mentions that are in an entity."""
+        by_root = {row[4]: row[2] for row in plan.rows}
+        find = self.part.find
+        return {i: eid for i in indices if self.alive[i] and (eid := by_root.get(find(i))) is not None}
+
+    def entity_records(self, plan: _EntityPlan) -> Iterator[Entity]:
+        """The planned entities, one at a time, with their mentions (document order), aliases, roles and
+        the judgements that merged them (those of their cluster, in the order they were made)."""
+        find = self.part.find
+        same = _VERDICTS.index("same")
+        evidence: dict[int, array] = {}
+        for row, (left, verdict) in enumerate(zip(self.part.lefts, self.part.verdicts, strict=True)):
+            if verdict == same:
+                evidence.setdefault(find(left), array("I")).append(row)
+        part, id_of = self.part, self._id
+        for _size, name, eid, etype, root, begin, stop in plan.rows:
+            ms = sorted(map(self._m, plan.members[begin:stop]), key=lambda m: (m.doc_id, m.start, m.end))
+            texts = Counter(m.text for m in ms if m.source != "role-nominal")
             aliases = tuple(t for t, _ in sorted(texts.items(), key=lambda kv: (-kv[1], kv[0])) if t != name)
             roles = tuple(r for m in ms for r in self.roles.get(m.i, ()))
-            out.append(Entity(id=eid, type=etype, name=name, aliases=aliases, roles=roles,
-                              mention_ids=tuple(ids[m.i] for m in ms), evidence=tuple(judgements_by_root.pop(root, ()))))
-        out.sort(key=lambda e: (-len(e.mention_ids), e.name))
-        return out
+            why = tuple(Judgement(id_of(part.lefts[j]), id_of(part.rights[j]), "same", _SCORE_VALUES[part.scores[j]], part.reasons[j])
+                        for j in evidence.pop(root, ()))
+            yield Entity(id=eid, type=etype, name=name, aliases=aliases, roles=roles, mention_ids=tuple(id_of(m.i) for m in ms), evidence=why)
 
     @staticmethod
     def _type(ms: list[_M]) -> str:
@@ -1331,17 +1347,19 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
     resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
                         source.records("duplicate_group"))
     resolver.run(_documents(source), context_documents=_documents(source))
-    entities, judgements = resolver.output()
-    # The output is all that is kept: the mention table goes before the records are handed on.
-    new_mentions = resolver.new_mentions
-    del resolver
+    # Handed on as they are made (the pipeline writes the generator as it yields): no list of the corpus's
+    # entities or judgements is held, only the resolver's arrays and the plan of the entities.
+    plan = resolver.entity_plan()
+    new_mentions, resolver.new_mentions = resolver.new_mentions, []
     new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
-    by_mention = {mid: e.id for e in entities for mid in e.mention_ids if mid in new_ids}
-    del new_ids
+    of_new = resolver.entity_of(plan, (i for i, mid in zip(resolver._new_at, resolver._new_ids, strict=True) if mid in new_ids))
+    by_mention = {resolver._id(i): eid for i, eid in of_new.items()}
+    del new_ids, of_new
     for m in new_mentions:
         yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
-    yield from entities
-    yield from judgements
+    del new_mentions, by_mention
+    yield from resolver.entity_records(plan)
+    yield from resolver.judgement_records()
 
 
 def mention_entities(source: RecordSource) -> dict[str, str]:
