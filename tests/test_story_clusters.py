@@ -69,3 +69,18 @@ def test_key_entities_of_a_seeds_story_are_the_people_involved_not_a_nationality
     assert all(e.type != "NORP" for e in keys)
     ranked = [e.type in ("PERSON", "ORG") for e in keys]
     assert ranked == sorted(ranked, reverse=True)  # people and organisations before places
+
+
+def test_most_shared_is_the_full_sort_cut_to_k():
+    """_most_shared picks what sorting every candidate story by (-shared terms, id) and cutting to k picks,
+    ties at the cut included (dense corpora give thousands of candidates, mostly tied)."""
+    import random
+    from collections import Counter
+
+    from storyline.story.clusters import _most_shared
+
+    rng = random.Random(5)
+    for _ in range(300):
+        shared = Counter({f"s{rng.randrange(500):03d}": rng.randint(1, rng.choice((2, 4, 15))) for _ in range(rng.randrange(0, 400))})
+        for k in (1, 5, 30):
+            assert _most_shared(shared, k) == [sid for sid, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]

@@ -236,6 +236,16 @@ class StoryState:
             self.last = max(self.last or p.day, p.day)
 
 
+def _most_shared(shared: Counter[str], k: int) -> list[str]:
+    """The k stories sharing the most terms, ties by id: ``sorted(shared, key=(-count, id))[:k]`` without
+    sorting them all. In a dense corpus (many stories open at once) a document shares terms with up to
+    BLOCKING_TERMS * MAX_POSTING stories; only those with at least the k-th largest count can be picked."""
+    if len(shared) > k:
+        floor = heapq.nlargest(k, shared.values())[-1]
+        return [sid for _n, sid in sorted((-n, sid) for sid, n in shared.items() if n >= floor)[:k]]
+    return [sid for _n, sid in sorted((-n, sid) for sid, n in shared.items())]
+
+
 def _heaviest(terms: Counter, k: int, weight) -> Counter:
     """The k heaviest terms of a vector (ties by term, so the cut is deterministic)."""
     return Counter(dict(sorted(terms.items(), key=lambda kv: (-kv[1] * weight(kv[0]), kv[0]))[:k]))
@@ -441,7 +451,7 @@ class StoryClusterer:
                     shared.update(archived)
         best_id, best = None, self.join_threshold
         vectors: tuple | None = None
-        for sid, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_CANDIDATES]:
+        for sid in _most_shared(shared, MAX_CANDIDATES):
             story = self.stories[sid]
             if not self._in_window(p, story):
                 continue
