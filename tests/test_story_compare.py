@@ -33,3 +33,22 @@ def test_a_single_outlet_story_has_nothing_to_compare() -> None:
 def test_outlet_falls_back_to_the_url_host_then_the_document() -> None:
     assert outlet_of(_doc("a", None, "x", "https://www.example.com/a")) == "example.com"
     assert outlet_of(_doc("a", None, "x")) == "unknown outlet (a)"
+
+
+def test_exclusive_sentences_reads_only_its_own_documents_outlets() -> None:
+    """The stage passes the outlet of every document of the workspace; one story's comparison must look up
+    its own documents only (reading the whole map for each story made the stage quadratic at 1M documents)."""
+    from storyline.story.compare import exclusive_sentences
+
+    class OnlyLookups(dict):
+        def values(self):  # noqa: ANN202 - a whole-map read is the failure this test looks for
+            raise AssertionError("exclusive_sentences read every document's outlet")
+
+        def items(self):  # noqa: ANN202
+            raise AssertionError("exclusive_sentences read every document's outlet")
+
+    docs = [_doc("a", "Harbour Post", f"{SHARED} {ONLY_A}"), _doc("b", "City Radio", f"{SHARED_B} {ONLY_B}")]
+    outlets = OnlyLookups({"a": "Harbour Post", "b": "City Radio", **{f"other{i}": f"Outlet {i}" for i in range(50)}})
+    found = exclusive_sentences(docs, outlets, 3)
+    assert [s.text for s in found["Harbour Post"]] == [ONLY_A]
+    assert [s.text for s in found["City Radio"]] == [ONLY_B]

@@ -72,7 +72,9 @@ def exclusive_sentences(docs: list[Document], outlets: dict[str, str], limit: in
     x = _matrix(cands)
     centroid = np.asarray(x.mean(axis=0)).ravel()
     centrality = x @ (centroid / (np.linalg.norm(centroid) or 1.0))
-    outlet_index = {o: i for i, o in enumerate(sorted(set(outlets.values())))}
+    # the outlets of these sentences only: ``outlets`` may map every document of the workspace, and reading all of
+    # it for each story made the stage quadratic (1M documents: 161k stories x 1M entries)
+    outlet_index = {o: i for i, o in enumerate(sorted({outlets[c.doc_id] for c in cands}))}
     cand_outlet = np.array([outlet_index[outlets[c.doc_id]] for c in cands])
     order = sorted(range(len(cands)), key=lambda i: (-float(centrality[i]), cands[i].doc_id, cands[i].start))
     out: dict[str, list[Span]] = defaultdict(list)
