@@ -145,6 +145,8 @@ def _record_text(kind: str, data: dict[str, Any]) -> str:
 
 WRITER_CACHE_KIB = 262_144  # the writer connection's SQLite page cache (see Workspace.__init__)
 SPILL_BATCH_ROWS = 10_000  # rows appended to put_corpus_output's temporary tables at a time
+_SPILL_RECORD = 'INSERT INTO temp.spill_records(kind, id, doc_id, start, "end", data, text) VALUES (?,?,?,?,?,?,?)'
+_SPILL_LINK = "INSERT INTO temp.spill_links(kind, record_id, field, entity_id) VALUES (?,?,?,?)"
 
 
 class Workspace:
@@ -428,17 +430,18 @@ class Workspace:
         the later wins)."""
         self._spill_reset()
         rows: list[tuple[Any, ...]] = []
-        links: list[tuple[str, str, str, str]] = []
+        links: list[tuple[Any, ...]] = []
         for record in records:
             if type(record) is EntityLink:
                 links.append((record.kind, record.record_id, record.field, record.entity_id))
                 if len(links) >= SPILL_BATCH_ROWS:
-                    self._spill(links, rows[:0])
+                    self._spill(_SPILL_LINK, links)
             else:
                 rows.append(self._row(record))
                 if len(rows) >= SPILL_BATCH_ROWS:
-                    self._spill(links[:0], rows)
-        self._spill(links, rows)
+                    self._spill(_SPILL_RECORD, rows)
+        self._spill(_SPILL_RECORD, rows)
+        self._spill(_SPILL_LINK, links)
         with self.transaction():
             self._delete_records(stage, None)
             self.conn.execute(
@@ -466,14 +469,11 @@ class Workspace:
         self.conn.execute("DELETE FROM temp.spill_records")
         self.conn.execute("DELETE FROM temp.spill_links")
 
-    def _spill(self, links: list[tuple[str, str, str, str]], rows: list[tuple[Any, ...]]) -> None:
-        """Append (and clear) batches of link and record rows to the temporary tables."""
-        if rows:
-            self.conn.executemany('INSERT INTO temp.spill_records(kind, id, doc_id, start, "end", data, text) VALUES (?,?,?,?,?,?,?)', rows)
-            rows.clear()
-        if links:
-            self.conn.executemany("INSERT INTO temp.spill_links(kind, record_id, field, entity_id) VALUES (?,?,?,?)", links)
-            links.clear()
+    def _spill(self, insert: str, batch: list[tuple[Any, ...]]) -> None:
+        """Append a batch of rows to a temporary table (``insert``: _SPILL_RECORD or _SPILL_LINK) and clear it."""
+        if batch:
+            self.conn.executemany(insert, batch)
+            batch.clear()
 
     @staticmethod
     def _row(record: Any) -> tuple[Any, ...]:
