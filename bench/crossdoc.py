@@ -503,7 +503,7 @@ def write_workspace(path: Path, n_docs: int, seed: int = 7, workers: int = 1) ->
 # -- running the stages -----------------------------------------------------------------------------
 
 RUN_STAGE = """
-import hashlib, json, resource, sys, time
+import json, resource, sys, time
 from storyline.model import RECORD_TYPES, EntityLink, from_dict, to_dict
 from storyline.settings import Settings
 from storyline.stages import corpus_stages
@@ -528,23 +528,15 @@ with Workspace(sys.argv[1], write=True) as ws:
     ws.put_corpus_output(stage.name, stage.version, "bench", stage.fn(ws, settings))
     total, cpu = time.perf_counter() - t, time.process_time() - c
     stage_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # sha256 of the sorted JSON lines of what the stage stored (its records as the model writes them, and its
-    # entity links), joined by newlines: the lines are sorted by SQLite (a temporary table), not in memory
+    # the digest (bench/digest.py) of what the stage stored: its records as the model writes them, and its links
+    from bench.digest import sorted_lines_sha256
     conn = ws.conn
-    conn.execute("CREATE TEMP TABLE digest_lines (line BLOB)")
     def lines():
         for kind, data in conn.execute("SELECT kind, data FROM records WHERE stage=?", (stage.name,)):
-            yield (json.dumps(to_dict(from_dict(RECORD_TYPES[kind], json.loads(data))), sort_keys=True).encode(),)
+            yield json.dumps(to_dict(from_dict(RECORD_TYPES[kind], json.loads(data))), sort_keys=True).encode()
         for row in conn.execute("SELECT kind, record_id, field, entity_id FROM entity_links WHERE stage=?", (stage.name,)):
-            yield (json.dumps(to_dict(EntityLink(*row)), sort_keys=True).encode(),)
-    conn.executemany("INSERT INTO temp.digest_lines VALUES (?)", lines())
-    h = hashlib.sha256()
-    n = 0
-    for (line,) in conn.execute("SELECT line FROM temp.digest_lines ORDER BY line"):
-        h.update(b"\\n" if n else b"")
-        h.update(line)
-        n += 1
-    digest = h.hexdigest()
+            yield json.dumps(to_dict(EntityLink(*row)), sort_keys=True).encode()
+    n, digest = sorted_lines_sha256(lines())
 calib = (calib_before + calibrate()) / 2
 print(json.dumps({"seconds": total, "cpu_seconds": cpu, "calib_cpu_s": round(calib, 4), "records": n, "digest": digest,
                   "stage_rss_mib": round(stage_rss / 1024)}))
@@ -556,7 +548,7 @@ def run_stage(db: Path, name: str, timeout: float | None) -> dict[str, Any]:
     whole process (``rss_mib``, digest included) and of the stage with its output written (``stage_rss_mib``)."""
     cmd = ["/usr/bin/time", "-f", "%e %M", sys.executable, "-c", RUN_STAGE, str(db), name]
     try:
-        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
     except subprocess.TimeoutExpired:
         return {"seconds": None, "cpu_seconds": None, "timed_out": timeout}
     if out.returncode != 0:

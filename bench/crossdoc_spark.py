@@ -45,7 +45,7 @@ RESULTS = ROOT / "docs" / "results"
 STAGES = ("find_duplicates", "entities", "link_entities", "resolve_events", "cluster_stories", "resolve.propositions")
 
 SPARK = """
-import hashlib, json, os, sys, threading, time
+import json, os, sys, threading, time
 from pathlib import Path
 from storyline.settings import Settings
 from storyline.spark.build import (ParquetSource, _write_driver_records, _write_spark_records, distributed_stages,
@@ -108,17 +108,12 @@ for stage in corpus_stages():
     seconds, cpu = time.perf_counter() - t, tree_cpu() - c
     import pyarrow.dataset as ds
     files = sorted(str(p) for p in records_dir.glob(f"corpus-{stage.name}*.parquet"))
-    lines = []
-    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"]):
-        lines.extend(json.dumps(json.loads(d), sort_keys=True).encode() for d in batch.column("data").to_pylist())
-    lines.sort()
-    h = hashlib.sha256()
-    for i, line in enumerate(lines):
-        h.update(b"\\n" if i else b"")
-        h.update(line)
-    result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "records": len(lines), "digest": h.hexdigest(),
+    from bench.digest import sorted_lines_sha256
+    n, digest = sorted_lines_sha256(json.dumps(json.loads(d), sort_keys=True).encode()
+                                    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"])
+                                    for d in batch.column("data").to_pylist())
+    result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "records": n, "digest": digest,
                           "tree_rss_mib": round(peak[0] / 2**20), "where": "distributed" if stage.name in distributed else "driver"}
-    del lines
     print(json.dumps({stage.name: result[stage.name]}), file=sys.stderr, flush=True)
 spark.stop()
 print(json.dumps(result))
@@ -166,7 +161,7 @@ def main() -> None:
                 local[name] = run_stage(db, name, args.timeout)
                 print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
                       f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
-            proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), *names], capture_output=True, text=True,
+            proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), *names], capture_output=True, text=True, cwd=ROOT,
                                   timeout=args.timeout)
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr[-4000:])

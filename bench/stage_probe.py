@@ -7,7 +7,7 @@
 For re-measuring a stage on the workspaces bench/crossdoc.py keeps (``--keep DIR``) after changing its code,
 even while another process writes to them (the probe opens them read-only): prints CPU seconds per 1,000
 documents of the stage's generator consumed without holding its records (no writing), the process's peak RSS
-(before the digest) and the sha256 of the sorted record JSON (as bench/crossdoc.py computes it, so the digests compare); or, with ``--read``, CPU microseconds
+(the digest's SQLite sort included, a few MiB) and the sha256 of the sorted record JSON (as bench/crossdoc.py computes it, so the digests compare); or, with ``--read``, CPU microseconds
 per record of ``Workspace.records(kind, links=False)``. With ``--rewrite NEW.db``: the stage's stored output
 (its records of every kind it produces, and its entity links) is streamed from WS.db, once only read and once
 written with ``put_corpus_output`` into NEW.db (a fresh workspace, made then deleted), and the CPU seconds of
@@ -18,7 +18,6 @@ output's own index pages, not of their interleaving with the input's).
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import resource
 import time
@@ -26,6 +25,7 @@ import time
 
 def main() -> None:
     """Command line (see the module docstring)."""
+    from bench.digest import sorted_lines_sha256
     from storyline.model import to_dict
     from storyline.settings import Settings
     from storyline.stages import corpus_stages
@@ -51,29 +51,23 @@ def main() -> None:
             return
         stage = next(s for s in corpus_stages() if s.name == args.stage)
         # The stage's generator is consumed as the pipeline's writer consumes it (nothing held); only the time
-        # inside the generator is counted. Each record's JSON line goes to a temporary table, which SQLite
-        # sorts for the digest.
-        ws.conn.execute("CREATE TEMP TABLE probe_lines (line BLOB)")
-        gen, done, batch, n, cpu = stage.fn(ws, Settings(db=args.db)), object(), [], 0, 0.0
-        while True:
-            t = time.process_time()
-            record = next(gen, done)
-            cpu += time.process_time() - t
-            if record is done:
-                break
-            n += 1
-            batch.append((json.dumps(to_dict(record), sort_keys=True).encode(),))
-            if len(batch) >= 10_000:
-                ws.conn.executemany("INSERT INTO temp.probe_lines VALUES (?)", batch)
-                batch.clear()
-        ws.conn.executemany("INSERT INTO temp.probe_lines VALUES (?)", batch)
+        # inside the generator is counted; each record's JSON line goes to the digest (bench/digest.py).
+        gen, cpu = stage.fn(ws, Settings(db=args.db)), [0.0]
+
+        def lines():
+            while True:
+                t = time.process_time()
+                record = next(gen, None)
+                cpu[0] += time.process_time() - t
+                if record is None:
+                    return
+                yield json.dumps(to_dict(record), sort_keys=True).encode()
+
+        n, digest = sorted_lines_sha256(lines())
+        cpu = cpu[0]
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        h = hashlib.sha256()
-        for i, (line,) in enumerate(ws.conn.execute("SELECT line FROM temp.probe_lines ORDER BY line")):
-            h.update(b"\n" if i else b"")
-            h.update(line)
     print(json.dumps({"stage": args.stage, "docs": docs, "cpu_s_per_1k_docs": round(1000 * cpu / docs, 3), "records": n,
-                      "peak_rss_mib": peak, "sha256": h.hexdigest()[:12]}))
+                      "peak_rss_mib": peak, "sha256": digest[:12]}))
 
 def rewrite(db: str, stage_name: str, new: str) -> None:
     """See the module docstring: CPU seconds of writing a stage's stored output, read from ``db``."""
