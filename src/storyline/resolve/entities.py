@@ -40,7 +40,7 @@ import dataclasses
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
@@ -257,16 +257,16 @@ class _Partition:
         self.scores.append(code)
         self.reasons.append(intern(reason))
 
-    def records(self, ids: Sequence[str] | None = None) -> list[Judgement]:
-        """The judgements, in the order they were made; ``ids``: the mention id strings to use (shared)."""
-        id_of = ids.__getitem__ if ids is not None else self.id_of
-        return [Judgement(id_of(a), id_of(b), _VERDICTS[v], _SCORE_VALUES[c], reason)
-                for a, b, v, c, reason in zip(self.lefts, self.rights, self.verdicts, self.scores, self.reasons, strict=True)]
+    def records(self) -> Iterator[Judgement]:
+        """The judgements, in the order they were made, each made as it is handed on (ids by ``id_of``)."""
+        id_of = self.id_of
+        for a, b, v, c, reason in zip(self.lefts, self.rights, self.verdicts, self.scores, self.reasons, strict=True):
+            yield Judgement(id_of(a), id_of(b), _VERDICTS[v], _SCORE_VALUES[c], reason)
 
     @property
     def judgements(self) -> list[Judgement]:
         """The judgements made so far (made on each call)."""
-        return self.records()
+        return list(self.records())
 
     def union(self, a: int, b: int, score: float, reason: str) -> bool:
         """Merge the clusters of a and b (unless a user verdict forbids it); records the judgement."""
@@ -1206,16 +1206,6 @@ class Resolver:
                             f"{text_of(rep)!r} is only ever a given name, and {text_of(target)!r} is the one person of the corpus with it, {why}")
         self._doc_names_cache = {}
 
-    def judgement_records(self) -> Iterator[Judgement]:
-        """Every judgement, in the order it was made, made as it is handed on (ids decoded on demand)."""
-        id_of = self._id
-        for a, b, v, c, reason in zip(self.part.lefts, self.part.rights, self.part.verdicts, self.part.scores, self.part.reasons, strict=True):
-            yield Judgement(id_of(a), id_of(b), _VERDICTS[v], _SCORE_VALUES[c], reason)
-
-    def output(self) -> tuple[list[Entity], list[Judgement]]:
-        """The entities and every judgement, as lists (small inputs; the stage streams them)."""
-        return self.entities(), list(self.judgement_records())
-
     def entities(self) -> list[Entity]:
         """The entities: every cluster holding at least one named (non-nominal) mention (see ``entity_records``)."""
         return list(self.entity_records(self.entity_plan()))
@@ -1359,7 +1349,7 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
         yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
     del new_mentions, by_mention
     yield from resolver.entity_records(plan)
-    yield from resolver.judgement_records()
+    yield from resolver.part.records()
 
 
 def mention_entities(source: RecordSource) -> dict[str, str]:
