@@ -84,3 +84,32 @@ def test_most_shared_is_the_full_sort_cut_to_k():
         shared = Counter({f"s{rng.randrange(500):03d}": rng.randint(1, rng.choice((2, 4, 15))) for _ in range(rng.randrange(0, 400))})
         for k in (1, 5, 30):
             assert _most_shared(shared, k) == [sid for sid, _n in sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))[:k]]
+
+
+def _direct_norm(clusterer, story, prefix: str) -> float:
+    import math
+
+    terms = story.names if prefix == "n:" else story.words
+    return math.sqrt(sum((w * clusterer._idf(prefix + t)) ** 2 for t, w in terms.items()))
+
+
+def test_story_norms_follow_the_corpus_size_exactly_and_refresh_on_joining() -> None:
+    # A story's TF-IDF norm comes from running sums (story/clusters.py _story_norm): the corpus size is
+    # applied exactly, a term's document frequency when the story's weight for it last changed. While later
+    # documents share none of a story's terms, its norm must equal the one computed from scratch.
+    clusterer = cluster_documents(profile(_doc(f"b{i}", t, "2010-05-06")) for i, t in enumerate(REHAB_B))
+    (lohan,) = clusterer.stories.values()
+    unrelated = ["Quarterly widget output climbed at the Zorblax foundry, managers at Zorblax noted.",
+                 "Zorblax foundry shifts grew again as widget orders climbed, Zorblax managers noted."]
+    for i, text in enumerate(unrelated):
+        clusterer.add(profile(_doc(f"z{i}", text, "2010-05-06")))
+    assert clusterer.n_docs == 5 and len(clusterer.stories) == 2
+    for prefix in ("n:", "w:"):
+        assert abs(clusterer._story_norm(lohan, prefix) - _direct_norm(clusterer, lohan, prefix)) < 1e-9
+    # A document that joins a story after the corpus has grown by NORM_REFRESH recomputes the story's sums
+    # with today's frequencies, so the norm is exact again although other documents shared its terms.
+    for i, text in enumerate(REHAB_B * 3):
+        clusterer.add(profile(_doc(f"r{i}", text, "2010-05-07")))
+    assert set(clusterer.stories) == {lohan.id, story_id_for("z0")}
+    for prefix in ("n:", "w:"):
+        assert abs(clusterer._story_norm(lohan, prefix) - _direct_norm(clusterer, lohan, prefix)) < 1e-9

@@ -53,10 +53,14 @@ JOIN_THRESHOLD = 0.2
 STORY_WINDOW_DAYS = 4
 # Blocking: a story is indexed under the INDEX_TERMS heaviest (TF-IDF) terms of each of its documents; a new
 # document looks up stories with its BLOCKING_TERMS heaviest terms that an earlier document used, and
-# scores the MAX_CANDIDATES stories sharing most of them.
+# scores the MAX_CANDIDATES stories sharing most of them. The story a document joins is almost always among
+# the few sharing most of its heaviest terms: on ECB+ dev BCubed F1 is the same scoring 5, 8 or 30 (0.8564)
+# and drops at 3; the synthetic bench's stories are the same as at 30 (10k documents, and 100k as dense as 1M:
+# the same records). Scoring more costs time only where many stories run at once: a dense corpus gives every
+# document 30 candidates where a sparse one gives it one or two (docs/crossdoc-scale.md).
 INDEX_TERMS = 30
 BLOCKING_TERMS = 15
-MAX_CANDIDATES = 30
+MAX_CANDIDATES = 5
 # A term indexing more open stories than this is too common to find candidates with (stop-blocking): it would
 # make every lookup cost the number of stories. A posting therefore keeps only the MAX_POSTING + 1 stories
 # filed under it most recently (more would change nothing), and loses the stories that are archived.
@@ -73,7 +77,8 @@ DISPLAY_NAMES = 30
 # an archive index that only undated and out-of-order documents consult). In a corpus without dates nothing
 # is archived.
 ARCHIVED_TERMS = 40
-# A story's cached TF-IDF norm is recomputed once the corpus has grown by this share since (IDF drift).
+# A story's norm sums are recomputed with the current document frequencies once the corpus has grown by this
+# share since (their drift: a term's frequency is taken when the story's weight for it last changed).
 NORM_REFRESH = 0.05
 # Labels: how many names and keywords make a story's label.
 LABEL_NAMES = 3
@@ -221,7 +226,9 @@ class StoryState:
     display: Counter[str] = field(default_factory=Counter)
     first: date | None = None
     last: date | None = None
-    norms: dict[str, tuple[int, float]] = field(default_factory=dict)  # "n:"/"w:" -> (corpus size then, squared norm)
+    # "n:"/"w:" -> [Σw², Σw²·l, Σw²·l², corpus size when last recomputed] over the story's terms (weight w,
+    # l = log(df + 1)): the squared TF-IDF norm at corpus size n is a²·Σw² - 2a·Σw²l + Σw²l², a = log(n + 1) + 1
+    norms: dict[str, list[float]] = field(default_factory=dict)
     indexed: set[str] = field(default_factory=set)  # the terms this story is filed under in the index
     archived: bool = False
 
@@ -271,6 +278,7 @@ class StoryClusterer:
         self.stories: dict[str, StoryState] = {}
         self.df: Counter[str] = Counter()  # "n:" names and "w:" words share one document-frequency table
         self.n_docs = 0
+        self._a = 1.0  # log(n_docs + 1) + 1 (see _observe)
         # term -> open story ids, least recently filed first (insertion order), at most MAX_POSTING + 1
         self.index: dict[str, dict[str, None]] = {}
         self.archive_index: dict[str, list[str]] = defaultdict(list)  # term -> archived story ids
@@ -278,39 +286,50 @@ class StoryClusterer:
         self._closing: list[tuple[int, str]] = []  # heap of (last day ordinal, story id), stale entries skipped
 
     def _idf(self, term: str) -> float:
-        return math.log((self.n_docs + 1) / (self.df[term] + 1)) + 1.0
+        return self._a - math.log(self.df[term] + 1)
 
     def _observe(self, p: DocumentProfile) -> None:
         self.n_docs += 1
+        self._a = math.log(self.n_docs + 1) + 1.0  # idf(t) = log((n + 1) / (df + 1)) + 1 = a - log(df + 1)
         self.df.update({"n:" + t: 1 for t in p.names})
         self.df.update({"w:" + t: 1 for t in p.words})
 
     def _story_norm(self, story: StoryState, prefix: str) -> float:
-        # The TF-IDF norm of a story moves through its own additions (updated term by term in _grow) and,
-        # slowly, through the IDF of a growing corpus: it is recomputed in full only once the corpus has
-        # grown by NORM_REFRESH, so scoring a candidate costs the document's terms, not the story's.
-        cached = story.norms.get(prefix)
-        if cached is None or self.n_docs > cached[0] * (1 + NORM_REFRESH):
-            terms = story.names if prefix == "n:" else story.words
-            cached = (self.n_docs, sum((w * self._idf(prefix + t)) ** 2 for t, w in terms.items()))
-            story.norms[prefix] = cached
-        return math.sqrt(cached[1])
+        # The TF-IDF norm of a story, sqrt(Σ (w·(a - l))²), from three running sums kept by _track: the corpus
+        # size (a) moves every IDF and is applied here exactly; each term's document frequency (l) is taken
+        # when the story's weight for it last changed, and all of them again once the corpus has grown by
+        # NORM_REFRESH. So scoring a candidate costs the document's terms, not the story's, however many
+        # stories a dense corpus makes a document score.
+        sums = story.norms.get(prefix)
+        if sums is None:
+            return 0.0
+        a = self._a
+        return math.sqrt(max(a * a * sums[0] - 2.0 * a * sums[1] + sums[2], 0.0))
+
+    def _track(self, story: StoryState, prefix: str, changes: Iterable[tuple[str, float, float]]) -> None:
+        """Update a story's norm sums for terms whose weight changed from ``old`` to ``new``."""
+        sums = story.norms.setdefault(prefix, [0.0, 0.0, 0.0, self.n_docs])
+        for t, old, new in changes:
+            d = new * new - old * old
+            lg = math.log(self.df[prefix + t] + 1)
+            sums[0] += d
+            sums[1] += d * lg
+            sums[2] += d * lg * lg
 
     def _grow(self, story: StoryState, p: DocumentProfile) -> None:
-        """Add a document to a story, updating the cached squared norms for the terms it changes."""
+        """Add a document to a story, updating its norm sums for the terms it changes."""
         if story.archived:
             self._reopen(story)
-        before = {}
-        for prefix, doc_terms, terms in (("n:", p.names, story.names), ("w:", p.words, story.words)):
-            if prefix in story.norms:
-                before[prefix] = {t: terms.get(t, 0.0) for t in doc_terms}
+        before = [{t: story.names.get(t, 0.0) for t in p.names}, {t: story.words.get(t, 0.0) for t in p.words}]
         last = story.last
         story.add(p)
-        for prefix, old in before.items():
-            terms = story.names if prefix == "n:" else story.words
-            at, sq = story.norms[prefix]
-            sq += sum((terms[t] ** 2 - w ** 2) * self._idf(prefix + t) ** 2 for t, w in old.items())
-            story.norms[prefix] = (at, sq)
+        for prefix, old, terms in (("n:", before[0], story.names), ("w:", before[1], story.words)):
+            sums = story.norms.get(prefix)
+            if sums is not None and self.n_docs > sums[3] * (1 + NORM_REFRESH):
+                story.norms.pop(prefix)  # recomputed with today's document frequencies
+                self._track(story, prefix, ((t, 0.0, w) for t, w in terms.items()))
+            else:
+                self._track(story, prefix, ((t, w, terms[t]) for t, w in old.items()))
         self._cap(story, STORY_TERMS)
         if story.last is not None and story.last != last:
             heapq.heappush(self._closing, (story.last.toordinal(), story.id))
@@ -328,6 +347,7 @@ class StoryClusterer:
                 else:
                     story.words = kept
                 story.norms.pop(prefix, None)
+                self._track(story, prefix, ((t, 0.0, w) for t, w in kept.items()))
         if len(story.display) > 2 * DISPLAY_NAMES:
             story.display = Counter(dict(story.display.most_common(DISPLAY_NAMES)))
 
@@ -367,26 +387,27 @@ class StoryClusterer:
                 posting.remove(story.id)
         story.archived = False
 
-    def _vector(self, counts: Counter[str], prefix: str) -> tuple[list[tuple[str, float, float]], float]:
-        """A document's terms with their sublinear weight and IDF, and its TF-IDF norm (computed once per
-        document, not once per candidate story)."""
-        terms = []
+    def _vector(self, counts: Counter[str], prefix: str) -> tuple[dict[str, float], float]:
+        """A document's terms with their sublinear weight times IDF squared (the factor a story's weight meets
+        in a dot product), and its TF-IDF norm: computed once per document, not once per candidate story."""
+        terms = {}
         norm = 0.0
         for t, w in _sublinear(counts).items():
             idf = self._idf(prefix + t)
             norm += (w * idf) ** 2
-            terms.append((t, w, idf))
+            terms[t] = w * idf * idf
         return terms, math.sqrt(norm)
 
-    def _cosine(self, doc: tuple[list[tuple[str, float, float]], float], story: StoryState, prefix: str) -> float:
+    def _cosine(self, doc: tuple[dict[str, float], float], story: StoryState, prefix: str) -> float:
         terms = story.names if prefix == "n:" else story.words
         if not doc[0] or not terms:
             return 0.0
-        dot = 0.0
-        for t, w, idf in doc[0]:
-            if t in terms:
-                dot += w * terms[t] * idf * idf
-        return dot / doc[1] / self._story_norm(story, prefix) if dot else 0.0
+        weights = doc[0]
+        shared = weights.keys() & terms.keys()  # in C: the loop below runs over the shared terms only
+        if not shared:
+            return 0.0
+        dot = sum(weights[t] * terms[t] for t in shared)
+        return dot / doc[1] / self._story_norm(story, prefix)
 
     def similarity(self, p: DocumentProfile, story: StoryState) -> float:
         """Weighted TF-IDF cosine of a document and a story (names and words)."""
