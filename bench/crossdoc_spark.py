@@ -138,6 +138,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=None, help="give up on a path after this many seconds")
     parser.add_argument("--keep", type=Path, help="keep the workspaces and Parquet tables in this folder")
     parser.add_argument("--no-record", action="store_true", help="do not write docs/results/bench-crossdoc-spark.json")
+    parser.add_argument("--reuse-results", action="store_true",
+                        help="with --keep: take a size's figures from an earlier run's spark<size>.json when there is one")
+    parser.add_argument("--note", action="append", default=[], help="a note recorded with the figures (how the run was made)")
     args = parser.parse_args()
     names = [s.name for s in corpus_stages() if s.name in args.stages]
     work = args.keep or Path(tempfile.mkdtemp(prefix="storyline-crossdoc-spark-"))
@@ -146,6 +149,10 @@ def main() -> None:
     try:
         for size in args.sizes:
             db, tables = work / f"ws{size}.db", work / f"run{size}"
+            saved = work / f"spark{size}.json"
+            if args.reuse_results and saved.exists():
+                measured[size] = json.loads(saved.read_text())
+                continue
             for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
                 stale.unlink(missing_ok=True)
             shutil.rmtree(tables, ignore_errors=True)
@@ -174,7 +181,7 @@ def main() -> None:
             measured[size] = {"generate_s": round(generate, 1), "export_s": round(export, 1), "exported": exported,
                               "local": local, "spark": spark, "load": [round(load_before, 1), round(_load(), 1)]}
             if args.keep:
-                (work / f"spark{size}.json").write_text(json.dumps(measured[size], indent=1))
+                saved.write_text(json.dumps(measured[size], indent=1))
             else:
                 for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), Path(f"{db}.lock")):
                     path.unlink(missing_ok=True)
@@ -183,6 +190,19 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _run_args(argv: list[str]) -> list[str]:
+    """The arguments that made the figures: without --note TEXT and --reuse-results (which only record them)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--note":
+            skip = True
+        elif arg != "--reuse-results" and not arg.startswith("--note="):
+            out.append(arg)
+    return out
 
 
 def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse.Namespace) -> None:
@@ -222,7 +242,7 @@ def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse
     result = {
         "name": "crossdoc-spark",
         "title": "Cross-document stages on the Spark path (local[2]) against the local path, on synthetic per-document records",
-        "command": "python -m bench.crossdoc_spark " + " ".join(sys.argv[1:]),
+        "command": "python -m bench.crossdoc_spark " + " ".join(_run_args(sys.argv[1:])),
         "recorded": dt.date.today().isoformat(),
         "machine": f"{platform.machine()} CPython {platform.python_version()}, shared 2-core VM",
         "columns": columns,
@@ -241,6 +261,7 @@ def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse
             "Local: each stage in a fresh process (CPU and peak RSS of that process). Spark: one local[2] session per size "
             "(start-up apart); CPU is the whole process tree's (driver, JVM, Python workers), memory the tree's peak RSS "
             "during the stage. On one 2-core machine the Spark figures are those of a single small worker, not of a cluster.",
+            *args.note,
         ],
     }
     if not args.no_record:

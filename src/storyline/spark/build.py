@@ -156,6 +156,11 @@ def spark_session(master: str | None = None, app_name: str = "storyline"):  # no
             # Spark SQL shuffles into 200 partitions by default, sized for clusters: on one machine that
             # is 200 tiny tasks per join or groupBy of the corpus stages. A few per core is enough.
             builder = builder.config("spark.sql.shuffle.partitions", os.environ.get("STORYLINE_SPARK_SHUFFLE_PARTITIONS", "8"))
+            # In local mode the driver's JVM is the executor too, and Spark's default heap (1g) is too small
+            # for the records table of 100k documents: its Parquet reader fills a batch of 4,096 values of
+            # the record JSON column per task, and an entity named in thousands of documents is one long
+            # value. A ceiling, not an allocation; ignored when spark-submit has started the JVM already.
+            builder = builder.config("spark.driver.memory", os.environ.get("STORYLINE_SPARK_DRIVER_MEMORY", "4g"))
     return builder.getOrCreate()
 
 
