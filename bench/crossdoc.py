@@ -582,6 +582,7 @@ def main() -> None:
                              "1,000,000 over 730, which probes a stage's cost against density alone)")
     parser.add_argument("--reuse-results", action="store_true",
                         help="with --keep: take a size's figures from an earlier run's ws<size>.json when there is one")
+    parser.add_argument("--note", action="append", default=[], help="a note recorded with the figures (how the run was made)")
     args = parser.parse_args()
     names = [s.name for s in corpus_stages() if not args.stages or s.name in args.stages]
     work = args.keep or Path(tempfile.mkdtemp(prefix="storyline-crossdoc-"))
@@ -663,6 +664,19 @@ def calibrated_growth(sizes: dict[int, dict[str, Any]], name: str, small: int, l
     return round(b / a, 2) if a and b else None
 
 
+def run_args(argv: list[str]) -> list[str]:
+    """The arguments that made the figures: without --note TEXT and --reuse-results (which only record them)."""
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--note":
+            skip = True
+        elif arg != "--reuse-results" and not arg.startswith("--note="):
+            out.append(arg)
+    return out
+
+
 def report(sizes: dict[int, dict[str, Any]], names: list[str], args: argparse.Namespace) -> None:
     """Print the table of s per 1k docs and growth against the smallest size; save the JSON result.
 
@@ -704,7 +718,7 @@ def report(sizes: dict[int, dict[str, Any]], names: list[str], args: argparse.Na
     result = {
         "name": "crossdoc",
         "title": "Cross-document stages alone on synthetic per-document records (local path)",
-        "command": "python -m bench.crossdoc " + " ".join(sys.argv[1:]),
+        "command": "python -m bench.crossdoc " + " ".join(run_args(sys.argv[1:])),
         "recorded": dt.date.today().isoformat(),
         "machine": f"{os.cpu_count()} cores shared with other jobs, Python {sys.version.split()[0]}",
         "columns": columns,
@@ -721,6 +735,7 @@ def report(sizes: dict[int, dict[str, Any]], names: list[str], args: argparse.Na
             *([f"Projected to {args.project:,} documents on one core: {projection['total']['cpu_hours']} CPU hours for every stage "
                f"(per stage: {per_stage}); a power law through the two largest sizes run, an estimate, not a measurement."]
               if projection else []),
+            *args.note,
         ],
     }
     if not args.no_record:

@@ -40,6 +40,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.crossdoc import run_args
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "docs" / "results"
 STAGES = ("find_duplicates", "entities", "link_entities", "resolve_events", "cluster_stories", "resolve.propositions")
@@ -207,19 +209,6 @@ def main() -> None:
             shutil.rmtree(work, ignore_errors=True)
 
 
-def _run_args(argv: list[str]) -> list[str]:
-    """The arguments that made the figures: without --note TEXT and --reuse-results (which only record them)."""
-    out, skip = [], False
-    for arg in argv:
-        if skip:
-            skip = False
-        elif arg == "--note":
-            skip = True
-        elif arg != "--reuse-results" and not arg.startswith("--note="):
-            out.append(arg)
-    return out
-
-
 def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse.Namespace) -> None:
     """Print the table and save docs/results/bench-crossdoc-spark.json."""
     sizes = sorted(measured)
@@ -257,7 +246,7 @@ def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse
     result = {
         "name": "crossdoc-spark",
         "title": "Cross-document stages on the Spark path (local[2]) against the local path, on synthetic per-document records",
-        "command": "python -m bench.crossdoc_spark " + " ".join(_run_args(sys.argv[1:])),
+        "command": "python -m bench.crossdoc_spark " + " ".join(run_args(sys.argv[1:])),
         "recorded": dt.date.today().isoformat(),
         "machine": f"{platform.machine()} CPython {platform.python_version()}, shared 2-core VM",
         "columns": columns,
