@@ -614,9 +614,11 @@ def main() -> None:
                          f"{s['records']:,} records sha256 {s['digest'][:12]}"
                          if s["seconds"] is not None else f"timed out after {args.timeout} s")
                 print(f"  {size:,} {name}: {shown}", flush=True)
+                if args.keep:  # after every stage: a run stopped before its last stage keeps what it measured
+                    saved.write_text(json.dumps({"generate_s": gen, "stages": stages, "complete": False}, indent=1))
             sizes[size] = {"generate_s": gen, "stages": stages}
             if args.keep:
-                saved.write_text(json.dumps(sizes[size], indent=1))
+                saved.write_text(json.dumps({**sizes[size], "complete": True}, indent=1))
             else:
                 db.unlink()
     finally:
@@ -650,13 +652,13 @@ def project(sizes: dict[int, dict[str, Any]], names: list[str], target: int) -> 
     return out
 
 
-def calibrated_growth(sizes: dict[int, dict[str, Any]], name: str, small: int, large: int) -> float | None:
+def calibrated_growth(sizes: dict[int, dict[str, Any]], name: str, small: int, large: int, names: list[str]) -> float | None:
     """Growth of CPU time per document with each stage's time in units of the fixed workload its process ran
     before and after it (``calib_cpu_s``): what the growth would be had both sizes run on an equally loaded
     machine (the shared machine's speed for one process moves by tens of percent with its neighbours)."""
     def units(size: int) -> float | None:
         stages = sizes[size]["stages"]
-        picked = stages.values() if name == "total" else [stages.get(name, {})]
+        picked = [stages.get(n, {}) for n in (names if name == "total" else [name])]
         if any(s.get("cpu_seconds") is None or not s.get("calib_cpu_s") for s in picked):
             return None
         return sum(s["cpu_seconds"] / s["calib_cpu_s"] for s in picked) / size
@@ -686,13 +688,13 @@ def report(sizes: dict[int, dict[str, Any]], names: list[str], args: argparse.Na
     order = sorted(sizes)
 
     def per_1k(size: int, name: str, key: str) -> float | None:
-        st = sizes[size]["stages"]
+        st = sizes[size]["stages"]  # a stage not run at a size (an interrupted run) is None there, and so is the total
         if name == "total":
-            if any(s.get(key) is None for s in st.values()):
+            if any(st.get(n, {}).get(key) is None for n in names):
                 return None
-            secs = sum(s[key] for s in st.values())
+            secs = sum(st[n][key] for n in names)
         else:
-            secs = st[name].get(key)
+            secs = st.get(name, {}).get(key)
         return None if secs is None else round(1000 * secs / size, 4)
 
     rows = []
@@ -701,8 +703,9 @@ def report(sizes: dict[int, dict[str, Any]], names: list[str], args: argparse.Na
         wall = [per_1k(size, name, "seconds") for size in order]
         growth = round(cpu[-1] / cpu[0], 2) if cpu[0] and cpu[-1] is not None else None
         stages = sizes[largest]["stages"]
-        rss = max((stages[n].get("rss_mib", 0) for n in names if name in (n, "total")), default=0)
-        rows.append([name, *cpu, growth, "yes" if growth is not None and growth <= 1.5 else "no", calibrated_growth(sizes, name, smallest, largest),
+        rss = max((stages.get(n, {}).get("rss_mib", 0) for n in names if name in (n, "total")), default=0)
+        verdict = "not run" if growth is None else "yes" if growth <= 1.5 else "no"
+        rows.append([name, *cpu, growth, verdict, calibrated_growth(sizes, name, smallest, largest, names),
                      *wall, rss])
     columns = (["stage"] + [f"CPU s per 1k docs @ {s:,}" for s in order] + [f"growth {smallest:,}->{largest:,}", "<= 1.5x", "growth, calibrated"]
                + [f"wall s per 1k docs @ {s:,}" for s in order] + [f"peak RSS MiB @ {largest:,}"])
