@@ -595,6 +595,9 @@ def main() -> None:
             saved = work / f"ws{size}{tag}.json"
             if args.reuse_results and saved.exists():
                 sizes[size] = json.loads(saved.read_text())
+                if not sizes[size].get("complete", True):
+                    missing = [n for n in names if n not in sizes[size]["stages"]]
+                    print(f"{size:,} documents: reusing an interrupted run (not run: {', '.join(missing) or 'none'})", flush=True)
                 continue
             gen = None
             if not db.exists():

@@ -316,6 +316,11 @@ class StoryClusterer:
             sums[1] += d * lg
             sums[2] += d * lg * lg
 
+    def _renorm(self, story: StoryState, prefix: str, terms: dict[str, float]) -> None:
+        """Recompute a story's norm sums from its terms with today's document frequencies."""
+        story.norms.pop(prefix, None)
+        self._track(story, prefix, ((t, 0.0, w) for t, w in terms.items()))
+
     def _grow(self, story: StoryState, p: DocumentProfile) -> None:
         """Add a document to a story, updating its norm sums for the terms it changes."""
         if story.archived:
@@ -326,8 +331,7 @@ class StoryClusterer:
         for prefix, old, terms in (("n:", before[0], story.names), ("w:", before[1], story.words)):
             sums = story.norms.get(prefix)
             if sums is not None and self.n_docs > sums[3] * (1 + NORM_REFRESH):
-                story.norms.pop(prefix)  # recomputed with today's document frequencies
-                self._track(story, prefix, ((t, 0.0, w) for t, w in terms.items()))
+                self._renorm(story, prefix, terms)
             else:
                 self._track(story, prefix, ((t, w, terms[t]) for t, w in old.items()))
         self._cap(story, STORY_TERMS)
@@ -346,8 +350,7 @@ class StoryClusterer:
                     story.names = kept
                 else:
                     story.words = kept
-                story.norms.pop(prefix, None)
-                self._track(story, prefix, ((t, 0.0, w) for t, w in kept.items()))
+                self._renorm(story, prefix, kept)
         if len(story.display) > 2 * DISPLAY_NAMES:
             story.display = Counter(dict(story.display.most_common(DISPLAY_NAMES)))
 
