@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.resolve.names import given_compatible, name_parts, same_surname, skeleton, strip_possessive, surname
+from storyline.resolve.names import Memo, given_compatible, name_parts, same_surname, skeleton, strip_possessive, surname, whole_vocabulary
 
 
 @pytest.mark.parametrize(("a", "b"), [("Sergei", "Sergey"), ("Dmitry", "Dmitri"), ("Vladmir", "Vladimir"), ("Mueller", "Muller"), ("Kislyak", "Kisliak")])
@@ -39,3 +39,36 @@ def test_name_parts_and_surname(name, parts, last):
 def test_possessive_is_stripped():
     assert strip_possessive("Trump’s") == "Trump"
     assert strip_possessive("Jones'") == "Jones"
+
+
+def test_a_memo_computes_each_key_once_and_is_emptied_when_full():
+    calls = []
+    memo = Memo(lambda x: calls.append(x) or x.upper(), limit=3)
+    assert [memo[x] for x in "abab"] == ["A", "B", "A", "B"]
+    assert calls == ["a", "b"]
+    for x in "cde":
+        memo[x]
+    assert len(memo) <= 3  # "d" found it full: emptied, then "d" and "e" kept
+    assert sorted(memo) == ["d", "e"]
+    pair = Memo(lambda a, b: a + b, star=True)
+    assert pair["x", "y"] == "xy"
+
+
+def test_whole_vocabulary_keeps_every_name_for_a_pass_then_restores_the_bound():
+    calls = []
+    memo = Memo(lambda x: calls.append(x) or len(x), limit=4)
+    vocabulary = [f"name{i}" for i in range(10)]
+    for _ in range(2):  # bounded: a second pass over 10 names with room for 4 computes most of them again
+        for name in vocabulary:
+            memo[name]
+    assert len(calls) > 15
+    calls.clear()
+    memo.clear()
+    with whole_vocabulary():
+        for _ in range(3):
+            for name in vocabulary:
+                memo[name]
+        assert len(memo) == 10
+    assert calls == vocabulary  # each name computed once
+    assert memo.limit == 4 and len(memo) == 0  # over its bound on leaving: emptied
+    assert surname("Sergei Lavrov") == "lavrov"  # the module's memos work as before after the scope

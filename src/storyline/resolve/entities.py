@@ -37,18 +37,20 @@ Judgement (left mention, right mention, verdict, score, reason), kept in Entity.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from sys import intern
 from typing import Any, NamedTuple
 
 from storyline.ids import record_id
 from storyline.model import DuplicateGroup, Entity, Judgement, Mention, Role
 from storyline.resolve.names import (
+    Memo,
     fold,
     given_compatible,
     given_names,
@@ -59,6 +61,7 @@ from storyline.resolve.names import (
     skeleton,
     surname,
     token_similarity,
+    whole_vocabulary,
 )
 from storyline.settings import Settings
 from storyline.stages import RecordSource, corpus_stage
@@ -289,12 +292,15 @@ class _Partition:
         return True
 
 
-@lru_cache(maxsize=1 << 16)
 def role_key(title: str) -> tuple[str, frozenset[str]]:
     """(head word, content words) of a title: "press Secretary of the President" -> ("secretary", {...}).
 
     Memoised: titles repeat, and every role of the corpus keeps its key for the whole run (one shared pair
     per title, not one per role)."""
+    return _ROLE_KEY[title]
+
+
+def _role_key(title: str) -> tuple[str, frozenset[str]]:
     from storyline.extract.roles import ROLE_HEADS
 
     words = [_SPELLING.get(w, w) for w in fold(title).split()]
@@ -307,19 +313,28 @@ def role_key(title: str) -> tuple[str, frozenset[str]]:
     return head, frozenset(w for w in words if w not in _ROLE_STOP)
 
 
+_ROLE_KEY = Memo(_role_key, limit=1 << 16)
+
+
 # Corporate suffixes that do not distinguish organisations ("Microsoft Corp." is "Microsoft").
 _ORG_SUFFIXES = frozenset("inc corp corporation co ltd llc plc ag sa gmbh".split())
 
 
-@lru_cache(maxsize=1 << 18)
 def org_key(text: str) -> str:
     """The folded name of a non-person: no leading "the", hyphens as spaces, corporate suffix dropped."""
+    return _ORG_KEY[text]
+
+
+def _org_key(text: str) -> str:
     key = fold(text).replace("-", " ")
     key = key[4:] if key.startswith("the ") else key
     words = key.split()
     while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
         words = words[:-1]
     return " ".join(words)
+
+
+_ORG_KEY = Memo(_org_key)
 
 
 def _winner(votes: Mapping[str, float]) -> str:
@@ -341,9 +356,15 @@ def _weak_single(m: Mention | _M) -> bool:
     return m.type in WEAK_LABELS and _weak_word(m.text)
 
 
-@lru_cache(maxsize=1 << 18)
 def _weak_word(text: str) -> bool:
+    return _WEAK_WORD[text]
+
+
+def _is_weak_word(text: str) -> bool:
     return " " not in text.strip() and not looks_like_acronym(text) and text[:1].isupper() and len(text) >= MIN_LEXICON_CHARS
+
+
+_WEAK_WORD = Memo(_is_weak_word)
 
 
 class Resolver:
@@ -1322,6 +1343,15 @@ def canonical_name(ms: list[Mention] | list[_M], etype: str) -> str:
     return max(counts, key=lambda t: (score(t), t))
 
 
+@contextmanager
+def _frozen_heap() -> Iterator[None]:
+    """Objects frozen inside (``gc.freeze``) are thawed on leaving (the next full collection sees them)."""
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _documents(source: RecordSource) -> Iterator[tuple[str, str]]:
     for doc in source.documents():
         yield doc.id, doc.text
@@ -1334,22 +1364,28 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
     # pass makes them again; read as input they would cover their spans, not be yielded, and be deleted with
     # the stage's old output, so every other re-run lost them and the entities that hold them changed).
     mentions = (m for m in source.records("mention") if m.source != LEXICON_SOURCE)
-    resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
-                        source.records("duplicate_group"))
-    resolver.run(_documents(source), context_documents=_documents(source))
-    # Handed on as they are made (the pipeline writes the generator as it yields): no list of the corpus's
-    # entities or judgements is held, only the resolver's arrays and the plan of the entities.
-    plan = resolver.entity_plan()
-    new_mentions, resolver.new_mentions = resolver.new_mentions, []
-    new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
-    of_new = resolver.entity_of(plan, (i for i, mid in zip(resolver._new_at, resolver._new_ids, strict=True) if mid in new_ids))
-    by_mention = {resolver._id(i): eid for i, eid in of_new.items()}
-    del new_ids, of_new
-    for m in new_mentions:
-        yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
-    del new_mentions, by_mention
-    yield from resolver.entity_records(plan)
-    yield from resolver.part.records()
+    # The resolver holds the corpus's names, so each name's keys are computed once (whole_vocabulary); and
+    # its tables live to the end, so the collector's full passes need not walk them again and again (at 1M
+    # documents they are millions of objects): frozen once built, and again after the passes.
+    with whole_vocabulary(), _frozen_heap():
+        resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
+                            source.records("duplicate_group"))
+        gc.freeze()
+        resolver.run(_documents(source), context_documents=_documents(source))
+        gc.freeze()
+        # Handed on as they are made (the pipeline writes the generator as it yields): no list of the corpus's
+        # entities or judgements is held, only the resolver's arrays and the plan of the entities.
+        plan = resolver.entity_plan()
+        new_mentions, resolver.new_mentions = resolver.new_mentions, []
+        new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
+        of_new = resolver.entity_of(plan, (i for i, mid in zip(resolver._new_at, resolver._new_ids, strict=True) if mid in new_ids))
+        by_mention = {resolver._id(i): eid for i, eid in of_new.items()}
+        del new_ids, of_new
+        for m in new_mentions:
+            yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
+        del new_mentions, by_mention
+        yield from resolver.entity_records(plan)
+        yield from resolver.part.records()
 
 
 def mention_entities(source: RecordSource) -> dict[str, str]:
