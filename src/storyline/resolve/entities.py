@@ -524,6 +524,11 @@ class Resolver:
 
     def _index(self) -> None:
         """(Re)build the per-document index lists and the person-surname index from the mention table."""
+        self._index_documents()
+        self._index_people()
+
+    def _index_documents(self) -> None:
+        """The per-document index lists (``by_doc``: the live mentions of each document in text order)."""
         by_doc: dict[str, array] = {}
         alive, doc, doc_ids = self.alive, self.doc, self.doc_ids
         for i in range(len(alive)):
@@ -538,13 +543,16 @@ class Resolver:
             if len(arr) > 1:
                 by_doc[d] = array("I", sorted(arr, key=lambda i: (start[i], end[i], i)))
         self.by_doc = by_doc
+
+    def _index_people(self) -> None:
+        """The person-surname index and what is derived from it (a mention's label or liveness changed)."""
         self._person_like: dict[tuple[str, str], bool] = {}
         self._doc_names_cache: dict[str, set[str]] = {}
         self.person_surnames: Counter[str] = Counter()
         person = self._label_code.get(PERSON, -1)
         nominal = self._source_code.get("role-nominal", -1)
         names, name = self.names, self.name
-        for i, (a, lb, sc) in enumerate(zip(alive, self.label, self.src, strict=True)):
+        for i, (a, lb, sc) in enumerate(zip(self.alive, self.label, self.src, strict=True)):
             if a and lb == person and sc != nominal:
                 sn = surname(names[name[i]])
                 if sn:
@@ -580,12 +588,16 @@ class Resolver:
         if not people or not others:
             return
         added: dict[str, int] = {}  # id -> index of the parts made here (a part's id may recur)
-        for i in range(len(self.alive)):
-            if not self.alive[i]:
+        # Only a name of three words or more can hold an organisation and a person's two-word name: the
+        # others are passed over by their codes (most of a corpus's mentions; no mention object is made).
+        long_names = {code for code, text in enumerate(self.names) if len(text.split()) >= 3}
+        alive, name_of, label_of, src_of = self.alive, self.name, self.label, self.src
+        person = self._label_code.get(PERSON, -1)
+        nominal = self._source_code.get("role-nominal", -1)
+        for i in range(len(alive)):  # (the parts appended meanwhile are not looked at)
+            if not alive[i] or name_of[i] not in long_names or label_of[i] == person or src_of[i] == nominal:
                 continue
             m = self._m(i)
-            if m.source == "role-nominal" or m.type == PERSON:
-                continue
             words = [w.span() for w in re.finditer(r"\S+", m.text)]
             for n in (2, 3):
                 if len(words) - n < 1:
@@ -607,7 +619,8 @@ class Resolver:
                         added[part.id] = self._add(part)
                     self.new_mentions.append(part)
                 break
-        self._index()
+        if added:  # (a corpus with nothing to split keeps its index: rebuilding it is a pass over every mention)
+            self._index()
 
     def read_contexts(self, documents: Iterable[tuple[str, str]]) -> Counter[str]:
         """folded one-word name -> how often it is written right after a place cue ("in Dunmore")."""
@@ -677,8 +690,8 @@ class Resolver:
             if new != lb:
                 label[i] = new
                 changed = True
-        if changed:
-            self._index()
+        if changed:  # labels say who is a person: the documents' lists do not change
+            self._index_people()
 
     # -- step 0: user verdicts ------------------------------------------------------------------
 
@@ -1352,6 +1365,18 @@ def _frozen_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside (it is re-enabled on leaving if it was on)."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def _documents(source: RecordSource) -> Iterator[tuple[str, str]]:
     for doc in source.documents():
         yield doc.id, doc.text
@@ -1366,10 +1391,12 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
     mentions = (m for m in source.records("mention") if m.source != LEXICON_SOURCE)
     # The resolver holds the corpus's names, so each name's keys are computed once (whole_vocabulary); and
     # its tables live to the end, so the collector's full passes need not walk them again and again (at 1M
-    # documents they are millions of objects): frozen once built, and again after the passes.
+    # documents they are millions of objects): no collection while they are read in (reading makes no
+    # cycles), frozen once built, and again after the passes.
     with whole_vocabulary(), _frozen_heap():
-        resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
-                            source.records("duplicate_group"))
+        with _collector_paused():
+            resolver = Resolver(mentions, source.records("role"), (settings.extra or {}).get("entity_judgements", ()),
+                                source.records("duplicate_group"))
         gc.freeze()
         resolver.run(_documents(source), context_documents=_documents(source))
         gc.freeze()
