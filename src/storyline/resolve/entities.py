@@ -50,12 +50,12 @@ from typing import Any, NamedTuple
 from storyline.ids import record_id
 from storyline.model import DuplicateGroup, Entity, Judgement, Mention, Role
 from storyline.resolve.names import (
-    Memo,
     fold,
     given_compatible,
     given_names,
     is_proper_case,
     looks_like_acronym,
+    memoised,
     name_parts,
     same_surname,
     skeleton,
@@ -292,15 +292,12 @@ class _Partition:
         return True
 
 
+@memoised(limit=1 << 16)
 def role_key(title: str) -> tuple[str, frozenset[str]]:
     """(head word, content words) of a title: "press Secretary of the President" -> ("secretary", {...}).
 
     Memoised: titles repeat, and every role of the corpus keeps its key for the whole run (one shared pair
     per title, not one per role)."""
-    return _ROLE_KEY[title]
-
-
-def _role_key(title: str) -> tuple[str, frozenset[str]]:
     from storyline.extract.roles import ROLE_HEADS
 
     words = [_SPELLING.get(w, w) for w in fold(title).split()]
@@ -313,28 +310,19 @@ def _role_key(title: str) -> tuple[str, frozenset[str]]:
     return head, frozenset(w for w in words if w not in _ROLE_STOP)
 
 
-_ROLE_KEY = Memo(_role_key, limit=1 << 16)
-
-
 # Corporate suffixes that do not distinguish organisations ("Microsoft Corp." is "Microsoft").
 _ORG_SUFFIXES = frozenset("inc corp corporation co ltd llc plc ag sa gmbh".split())
 
 
+@memoised()
 def org_key(text: str) -> str:
     """The folded name of a non-person: no leading "the", hyphens as spaces, corporate suffix dropped."""
-    return _ORG_KEY[text]
-
-
-def _org_key(text: str) -> str:
     key = fold(text).replace("-", " ")
     key = key[4:] if key.startswith("the ") else key
     words = key.split()
     while len(words) > 1 and words[-1] in _ORG_SUFFIXES:
         words = words[:-1]
     return " ".join(words)
-
-
-_ORG_KEY = Memo(_org_key)
 
 
 def _winner(votes: Mapping[str, float]) -> str:
@@ -356,15 +344,9 @@ def _weak_single(m: Mention | _M) -> bool:
     return m.type in WEAK_LABELS and _weak_word(m.text)
 
 
+@memoised()
 def _weak_word(text: str) -> bool:
-    return _WEAK_WORD[text]
-
-
-def _is_weak_word(text: str) -> bool:
     return " " not in text.strip() and not looks_like_acronym(text) and text[:1].isupper() and len(text) >= MIN_LEXICON_CHARS
-
-
-_WEAK_WORD = Memo(_is_weak_word)
 
 
 class Resolver:

@@ -11,12 +11,13 @@ Vladmir/Vladimir, Mueller/Muller and Kislyak/Kisliak share a key; rapidfuzz then
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler
@@ -94,21 +95,33 @@ def whole_vocabulary() -> Iterator[None]:
                 memo.clear()
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def memoised(limit: int = _CACHE, pair: bool = False) -> Callable[[_F], _F]:
+    """Decorator: the function, memoised in a ``Memo`` (of its one argument, or of its two with ``pair``)."""
+    def wrap(f: _F) -> _F:
+        memo = Memo(f, limit, star=pair)
+
+        def one(x: Any) -> Any:
+            return memo[x]
+
+        def two(a: Any, b: Any) -> Any:
+            return memo[a, b]
+
+        return cast(_F, functools.update_wrapper(two if pair else one, f))
+    return wrap
+
+
+@memoised()
 def fold(text: str) -> str:
     """Lower-case ASCII folding: accents stripped, apostrophes and dots dropped, whitespace collapsed."""
-    return _FOLD[text]
-
-
-def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("ß", "ss").replace("ø", "o").replace("ł", "l").replace("đ", "d")
     text = re.sub(f"[{_APOSTROPHES}.]", "", text.lower())
     text = re.sub(r"[^0-9a-z\- ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip()
-
-
-_FOLD = Memo(_fold)
 
 
 def strip_possessive(text: str) -> str:
@@ -122,9 +135,10 @@ def strip_possessive(text: str) -> str:
 
 def name_parts(name: str) -> list[str]:
     """The folded tokens of a personal name without honorifics, suffixes and possessive."""
-    return list(_NAME_PARTS[name])
+    return list(_name_parts(name))
 
 
+@memoised()
 def _name_parts(name: str) -> tuple[str, ...]:
     tokens = [t for t in fold(strip_possessive(name.strip())).replace("-", " - ").split() if t]
     tokens = [t for t in tokens if t != "-"]
@@ -135,16 +149,10 @@ def _name_parts(name: str) -> tuple[str, ...]:
     return tuple(tokens)
 
 
-_NAME_PARTS = Memo(_name_parts)
-
-
+@memoised()
 def surname(name: str) -> str:
     """The folded surname (with particles: ``van gogh``); the only token for a one-word name."""
-    return _SURNAME[name]
-
-
-def _surname(name: str) -> str:
-    parts = _NAME_PARTS[name]
+    parts = _name_parts(name)
     if not parts:
         return ""
     i = len(parts) - 1
@@ -153,21 +161,16 @@ def _surname(name: str) -> str:
     return " ".join(parts[i:])
 
 
-_SURNAME = Memo(_surname)
-
-
 def given_names(name: str) -> list[str]:
     """The folded given names (everything before the surname)."""
-    return list(_GIVEN_NAMES[name])
+    return list(_given_names(name))
 
 
+@memoised()
 def _given_names(name: str) -> tuple[str, ...]:
-    parts = _NAME_PARTS[name]
-    last = _SURNAME[name].split()
+    parts = _name_parts(name)
+    last = surname(name).split()
     return parts[: len(parts) - len(last)]
-
-
-_GIVEN_NAMES = Memo(_given_names)
 
 
 # Transliteration and spelling variants collapsed before the consonant skeleton is taken
@@ -178,16 +181,13 @@ _VARIANTS = (
 )
 
 
+@memoised()
 def skeleton(token: str) -> str:
     """A transliteration-tolerant key of one name token: first letter + consonants, doubles collapsed.
 
     ``sergei``/``sergey`` -> ``srg``; ``dmitry``/``dmitri`` -> ``dmtr``; ``vladmir``/``vladimir`` ->
     ``vldmr``; ``mueller``/``muller`` -> ``mlr``. Coarse on purpose: it blocks, it does not decide."""
-    return _SKELETON[token]
-
-
-def _skeleton(token: str) -> str:
-    t = _FOLD[token].replace(" ", "").replace("-", "")
+    t = fold(token).replace(" ", "").replace("-", "")
     if not t:
         return ""
     for a, b in _VARIANTS:
@@ -200,9 +200,6 @@ def _skeleton(token: str) -> str:
         if ch != out[-1]:
             out += ch
     return out
-
-
-_SKELETON = Memo(_skeleton)
 
 
 def initials(name: str) -> str:
@@ -248,12 +245,9 @@ SURNAME_MIN_SIMILARITY = 0.85
 SURNAME_TYPO_SIMILARITY = 0.95
 
 
+@memoised(pair=True)
 def surname_similarity(a: str, b: str) -> float:
     """Similarity of two folded surnames in [0, 1]: transliteration/typo variants >= SURNAME_MIN_SIMILARITY."""
-    return _SURNAME_SIMILARITY[a, b]
-
-
-def _surname_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     if min(len(a), len(b)) < 4:
@@ -262,9 +256,6 @@ def _surname_similarity(a: str, b: str) -> float:
     if skeleton(a.replace(" ", "")) == skeleton(b.replace(" ", "")):
         return sim
     return sim if sim >= SURNAME_TYPO_SIMILARITY else min(sim, SURNAME_MIN_SIMILARITY - 0.01)
-
-
-_SURNAME_SIMILARITY = Memo(_surname_similarity, star=True)
 
 
 def same_surname(a: str, b: str) -> bool:
