@@ -69,6 +69,20 @@ def test_key_entities_of_a_seeds_story_are_the_people_involved_not_a_nationality
     assert all(e.type != "NORP" for e in keys)
     ranked = [e.type in ("PERSON", "ORG") for e in keys]
     assert ranked == sorted(ranked, reverse=True)  # people and organisations before places
+    norp = {e.name for e in entities.values() if e.type == "NORP"}
+    assert norp  # the seeds name a nationality ("Russian"): the label must not present it as who is involved
+    label_names = flynn_story.label.split(" — ")[0].split(", ")
+    assert not norp & set(label_names)
+    assert "Michael Flynn" in label_names
+
+
+def test_a_label_leaves_out_names_that_are_not_key():
+    docs = [_doc(f"a{i}", t + " Russian officials declined to comment. The Russian embassy said nothing.") for i, t in enumerate(REHAB_A)]
+    clusterer = cluster_documents(profile(d) for d in docs)
+    story = clusterer.stories[story_id_for("a0")]
+    assert "Russian" in clusterer.label(story).split(" — ")[0]
+    names = clusterer.label(story, {"Russian"}).split(" — ")[0].split(", ")
+    assert "Russian" not in names and len(names) == 3
 
 
 def test_most_shared_is_the_full_sort_cut_to_k():

@@ -30,7 +30,7 @@ import re
 import sys
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -490,9 +490,11 @@ class StoryClusterer:
         self._index(p, best_id)
         return best_id
 
-    def label(self, story: StoryState) -> str:
-        """Key names and distinctive keywords of a story: "Lindsay Lohan, Betty Ford Center — rehab, probation"."""
-        names = [n for n, _c in sorted(story.display.items(), key=lambda kv: (-kv[1], kv[0]))]
+    def label(self, story: StoryState, not_key: Container[str] = frozenset()) -> str:
+        """Key names and distinctive keywords of a story: "Lindsay Lohan, Betty Ford Center — rehab, probation".
+
+        ``not_key``: names that are not who a story is about (the names of NOT_KEY_TYPES entities: "Russian")."""
+        names = [n for n, _c in sorted(story.display.items(), key=lambda kv: (-kv[1], kv[0])) if n not in not_key]
         picked: list[str] = []
         for name in names:  # "Lohan" adds nothing after "Lindsay Lohan"
             if not any(name.lower() in p.lower() or p.lower() in name.lower() for p in picked):
@@ -604,8 +606,9 @@ def cluster_stories(source: RecordSource, settings: Settings) -> Iterator[Story]
     story_of = {d: (story.id, k) for story in clusterer.stories.values() for k, d in enumerate(story.doc_ids)}
     events = _event_labels(source, story_of)
     del story_of
+    not_key = {entity_names[e] for e, t in entity_types.items() if t in NOT_KEY_TYPES}
     for story in sorted(clusterer.stories.values(), key=lambda s: s.id):
-        label = clusterer.label(story)
+        label = clusterer.label(story, not_key)
         if story.id in events:
             label += " — " + events[story.id]
         key_entities: tuple[str, ...] = ()
