@@ -102,18 +102,32 @@ def sample():
         time.sleep(0.2)
 threading.Thread(target=sample, daemon=True).start()
 
-out_dir, names = Path(sys.argv[1]), sys.argv[2:]
+# Each stage's figures are appended to the progress file as soon as they are taken, so an interrupted run keeps
+# the stages it finished; a stage already there is not run again (a resumed run), one that is not has whatever
+# an interrupted attempt left of its output removed first.
+out_dir, progress, names = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3:]
+done = {}
+if progress.exists():
+    for line in progress.read_text().splitlines():
+        done.update(json.loads(line))
+def save(entry):
+    with progress.open("a") as f:
+        f.write(json.dumps(entry) + "\\n")
 t, c = time.perf_counter(), tree_cpu()
 spark = spark_session("local[2]", "bench-crossdoc-spark")
 spark.sparkContext.setLogLevel("ERROR")
 spark.range(1).count()
 result = {"session_seconds": time.perf_counter() - t, "session_cpu_seconds": tree_cpu() - c}
+save({"session": [*done.get("session", []), result]})
 distributed = distributed_stages()
 settings = Settings()
 records_dir = out_dir / "records"
+import shutil
 for stage in corpus_stages():
-    if stage.name not in names:
+    if stage.name not in names or stage.name in done:
         continue
+    for stale in records_dir.glob(f"corpus-{stage.name}*"):
+        shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
     peak[0] = 0
     t, c = time.perf_counter(), tree_cpu()
     if stage.name in distributed:
@@ -131,10 +145,26 @@ for stage in corpus_stages():
                                     for d in batch.column("data").to_pylist())
     result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "records": n, "digest": digest,
                           "tree_rss_mib": round(peak[0] / 2**20), "where": "distributed" if stage.name in distributed else "driver"}
+    save({stage.name: result[stage.name]})
     print(json.dumps({stage.name: result[stage.name]}), file=sys.stderr, flush=True)
 spark.stop()
-print(json.dumps(result))
 """
+
+
+def same(a: str, b: str) -> bool:
+    """Two digests agree (a saved figure may keep only the first 12 hex digits)."""
+    n = min(len(a), len(b))
+    return n >= 12 and a[:n] == b[:n]
+
+
+def local_figures(path: Path, names: list[str]) -> dict[str, dict[str, Any]]:
+    """The local path's per-stage figures as bench/crossdoc.py saved them (ws<size>.json in its --keep folder)."""
+    stages = json.loads(path.read_text())["stages"]
+    missing = [n for n in names if n not in stages]
+    if missing:
+        raise SystemExit(f"{path}: no local figures for {', '.join(missing)}")
+    return {n: {k: stages[n][k] for k in ("seconds", "cpu_seconds", "records", "digest", "rss_mib")} | {"from": str(path)}
+            for n in names}
 
 
 def _load() -> float:
@@ -145,7 +175,7 @@ def main() -> None:
     """Command line (see the module docstring)."""
     from bench.crossdoc import run_stage, write_workspace
     from storyline.spark.tables import export_workspace
-    from storyline.stages import corpus_stages
+    from storyline.stages import corpus_stages, document_stages
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -157,46 +187,77 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true", help="do not write docs/results/bench-crossdoc-spark.json")
     parser.add_argument("--reuse-results", action="store_true",
                         help="with --keep: take a size's figures from an earlier run's spark<size>.json when there is one")
+    parser.add_argument("--reuse-workspace", action="store_true",
+                        help="with --keep: use the folder's ws<size>.db when there is one instead of generating it (only "
+                        "its per-document stages' records are exported, so a workspace the local path has run on will do)")
+    parser.add_argument("--local-from", type=Path, metavar="DIR",
+                        help="take the local path's figures from bench/crossdoc.py's ws<size>.json in DIR instead of "
+                        "running the local stages (the Spark path alone: at 1M it is hours on 2 cores)")
+    parser.add_argument("--resume", action="store_true",
+                        help="with --keep: go on with an interrupted run (its exported tables and the Spark stages it "
+                        "finished, from spark<size>-stages.jsonl)")
     parser.add_argument("--note", action="append", default=[], help="a note recorded with the figures (how the run was made)")
     args = parser.parse_args()
+    if (args.reuse_workspace or args.resume) and not args.keep:
+        parser.error("--reuse-workspace and --resume need --keep")
     names = [s.name for s in corpus_stages() if s.name in args.stages]
+    per_document = [s.name for s in document_stages()]
     work = args.keep or Path(tempfile.mkdtemp(prefix="storyline-crossdoc-spark-"))
     work.mkdir(parents=True, exist_ok=True)
     measured: dict[int, dict[str, Any]] = {}
     try:
         for size in args.sizes:
             db, tables = work / f"ws{size}.db", work / f"run{size}"
-            saved = work / f"spark{size}.json"
+            saved, progress, exported_file = work / f"spark{size}.json", work / f"spark{size}-stages.jsonl", tables / "exported.json"
             if args.reuse_results and saved.exists():
                 measured[size] = json.loads(saved.read_text())
                 continue
-            for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-                stale.unlink(missing_ok=True)
-            shutil.rmtree(tables, ignore_errors=True)
-            t = time.perf_counter()
-            write_workspace(db, size, workers=args.workers)
-            generate = time.perf_counter() - t
-            t = time.perf_counter()
-            exported = export_workspace(db, tables)
-            export = time.perf_counter() - t
+            generate: float | None = None
+            if not (args.reuse_workspace or args.resume) or not db.exists():
+                for stale in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+                    stale.unlink(missing_ok=True)
+                t = time.perf_counter()
+                write_workspace(db, size, workers=args.workers)
+                generate = time.perf_counter() - t
+            if args.resume and exported_file.exists():
+                exported = json.loads(exported_file.read_text())
+                export = None
+            else:
+                shutil.rmtree(tables, ignore_errors=True)
+                progress.unlink(missing_ok=True)
+                t = time.perf_counter()
+                exported = export_workspace(db, tables, stages=per_document)
+                export = time.perf_counter() - t
+                exported_file.write_text(json.dumps(exported))
             load_before = _load()
-            local = {}
-            for name in names:
-                local[name] = run_stage(db, name, args.timeout)
-                print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
-                      f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
-            proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), *names], capture_output=True, text=True, cwd=ROOT,
-                                  timeout=args.timeout)
+            if args.local_from:
+                local = local_figures(args.local_from / f"ws{size}.json", names)
+            else:
+                local = {}
+                for name in names:
+                    local[name] = run_stage(db, name, args.timeout)
+                    print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
+                          f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
+            with (work / f"spark{size}.log").open("a") as log:
+                proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), str(progress), *names], stdout=log,
+                                      stderr=subprocess.STDOUT, text=True, cwd=ROOT, timeout=args.timeout)
             if proc.returncode != 0:
-                raise RuntimeError(proc.stderr[-4000:])
-            spark = json.loads(proc.stdout.strip().splitlines()[-1])
+                raise RuntimeError(f"the Spark path failed at {size:,} documents: see {work / f'spark{size}.log'} "
+                                   f"(the stages it finished are kept in {progress}; --resume goes on from there)")
+            spark: dict[str, Any] = {}
+            for line in progress.read_text().splitlines():
+                spark.update(json.loads(line))
+            starts = spark.pop("session")
+            spark |= {"session_seconds": starts[0]["session_seconds"], "session_cpu_seconds": starts[0]["session_cpu_seconds"],
+                      "sessions": starts}
             for name in names:
                 s = spark[name]
                 print(f"  {size:,} spark {name} ({s['where']}): {1000 * s['cpu_seconds'] / size:.3f} CPU s/1k docs "
                       f"({1000 * s['seconds'] / size:.3f} wall), {s['tree_rss_mib']} MiB, sha256 {s['digest'][:12]}"
-                      f"{'' if s['digest'] == local[name]['digest'] else '  DIFFERS from local'}", flush=True)
-            measured[size] = {"generate_s": round(generate, 1), "export_s": round(export, 1), "exported": exported,
-                              "local": local, "spark": spark, "load": [round(load_before, 1), round(_load(), 1)]}
+                      f"{'' if same(s['digest'], local[name]['digest']) else '  DIFFERS from local'}", flush=True)
+            measured[size] = {"generate_s": generate and round(generate, 1), "export_s": export and round(export, 1),
+                              "exported": exported, "local": local, "spark": spark,
+                              "load": [round(load_before, 1), round(_load(), 1)]}
             if args.keep:
                 saved.write_text(json.dumps(measured[size], indent=1))
             else:
@@ -226,7 +287,7 @@ def report(measured: dict[int, dict[str, Any]], names: list[str], args: argparse
             row += [round(per_k(size, path, name), 3) for size in sizes]
             row += [round(per_k(largest, path, name) / per_k(smallest, path, name), 2)]
         row += [round(per_k(largest, "spark", name) / per_k(largest, "local", name), 2)]
-        row += ["yes" if all(measured[s]["local"][n]["digest"] == measured[s]["spark"][n]["digest"]
+        row += ["yes" if all(same(measured[s]["local"][n]["digest"], measured[s]["spark"][n]["digest"])
                              for s in sizes for n in ([name] if name else names)) else "NO"]
         if name:
             row += [measured[largest]["local"][name]["rss_mib"], measured[largest]["spark"][name]["tree_rss_mib"],

@@ -55,3 +55,20 @@ def test_a_later_stage_row_replaces_an_earlier_one_and_links_fill_in(tmp_path: P
     assert [(s.id, s.label) for s in stories] == [("s0", "other"), ("s1", "summarised")]
     mentions = list(source.records("mention"))
     assert [(m.doc_id, m.start, m.entity_id) for m in mentions] == [("d1", 3, "e-flynn"), ("d1", 40, None), ("d2", 5, "e-kislyak")]
+
+
+def test_export_of_chosen_stages_leaves_out_the_corpus_stages_output(seeds_db: Path, tmp_path: Path) -> None:
+    from storyline.stages import corpus_stages, document_stages
+
+    with Workspace(seeds_db) as ws:
+        stored = {(kind, getattr(r, "id", repr(r))) for kind in RECORD_TYPES if kind != "entity_link" for r in ws.records(kind)}
+    per_document = [s.name for s in document_stages()]
+    counts = export_workspace(seeds_db, tmp_path / "run", stages=per_document)
+    parquet = ParquetSource(tmp_path / "run")
+    kept = {(kind, getattr(r, "id", repr(r))) for kind in RECORD_TYPES if kind != "entity_link" for r in parquet.records(kind)}
+    assert kept and kept < stored
+    assert not list(parquet.records("entity")) and not list(parquet.records("story"))
+    assert list(parquet.records("mention")) and not any(m.entity_id for m in parquet.records("mention"))
+    assert counts["records"] < export_workspace(seeds_db, tmp_path / "all")["records"]
+    assert export_workspace(seeds_db, tmp_path / "none", stages=[])["records"] == 0
+    assert {s.name for s in corpus_stages()}.isdisjoint(per_document)

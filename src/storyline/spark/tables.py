@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -237,32 +237,42 @@ def write_tables(directory: str | Path, documents: list[Document], records: list
     _write_rows(Path(directory) / "records", "records", (record_row(kinds[type(r)], stage, r) for stage, r in records), rows_per_file)
 
 
-def export_workspace(db: str | Path, directory: str | Path, rows_per_file: int = 50_000) -> dict[str, int]:
+def export_workspace(db: str | Path, directory: str | Path, rows_per_file: int = 50_000,
+                     stages: Collection[str] | None = None) -> dict[str, int]:
     """Copy a workspace's documents and records into a run directory's Parquet layout (rows as stored,
-    no model round trip), so the Spark corpus stages can run on a corpus built locally; returns counts."""
+    no model round trip), so the Spark corpus stages can run on a corpus built locally; returns counts.
+    With ``stages``, only the records (and entity links) those stages wrote: the per-document stages' names
+    give the corpus stages the inputs they had, without the outputs of a local run of them."""
     import sqlite3
 
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         counts = {}
         for table, columns in (("documents", DOCUMENT_COLUMNS), ("records", RECORD_COLUMNS)):
-            cursor = conn.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}")
+            query = f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}"
+            chosen: tuple[str, ...] = ()
+            if table == "records" and stages is not None:
+                chosen = tuple(stages)
+                query += f" WHERE stage IN ({', '.join('?' * len(chosen))})" if chosen else " WHERE 0"
+            cursor = conn.execute(query, chosen)
             rows = (dict(zip(columns, row, strict=True)) for row in cursor)
             if table == "records":
-                rows = itertools.chain(rows, _link_rows(conn))
+                rows = itertools.chain(rows, _link_rows(conn, stages))
             counts[table] = _write_rows(Path(directory) / table, table, rows, rows_per_file)
         return counts
     finally:
         conn.close()
 
 
-def _link_rows(conn: Any) -> Iterator[dict[str, Any]]:
+def _link_rows(conn: Any, stages: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
     """The workspace's entity_links table (schema 4 and later) as rows of the records table."""
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='entity_links'").fetchone() is None:
         return
     for kind, record_id, field, entity_id, stage in conn.execute(
         "SELECT kind, record_id, field, entity_id, stage FROM entity_links ORDER BY kind, record_id, field"
     ):
+        if stages is not None and stage not in stages:
+            continue
         yield record_row("entity_link", stage, EntityLink(kind, record_id, field, entity_id))
 
 
