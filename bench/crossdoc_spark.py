@@ -137,18 +137,69 @@ for stage in corpus_stages():
     else:
         _write_driver_records(records_dir / f"corpus-{stage.name}.parquet", stage.fn(ParquetSource(out_dir), settings), stage.name)
     seconds, cpu = time.perf_counter() - t, tree_cpu() - c
-    import pyarrow.dataset as ds
-    files = sorted(str(p) for p in records_dir.glob(f"corpus-{stage.name}*.parquet"))
-    from bench.digest import sorted_lines_sha256
-    n, digest = sorted_lines_sha256(json.dumps(json.loads(d), sort_keys=True).encode()
-                                    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"])
-                                    for d in batch.column("data").to_pylist())
-    result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "records": n, "digest": digest,
-                          "tree_rss_mib": round(peak[0] / 2**20), "where": "distributed" if stage.name in distributed else "driver"}
+    result[stage.name] = {"seconds": seconds, "cpu_seconds": cpu, "tree_rss_mib": round(peak[0] / 2**20),
+                          "where": "distributed" if stage.name in distributed else "driver"}
     save({stage.name: result[stage.name]})
     print(json.dumps({stage.name: result[stage.name]}), file=sys.stderr, flush=True)
 spark.stop()
 """
+
+
+def digest_stage(tables: Path, stage: str) -> dict[str, Any]:
+    """Number and sha256 of a Spark stage's output records (every record's sorted JSON, lines sorted)."""
+    import pyarrow.dataset as ds
+
+    from bench.digest import sorted_lines_sha256
+
+    files = sorted(str(p) for p in (tables / "records").glob(f"corpus-{stage}*.parquet"))
+    n, digest = sorted_lines_sha256(json.dumps(json.loads(d), sort_keys=True).encode()
+                                    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"])
+                                    for d in batch.column("data").to_pylist())
+    return {"records": n, "digest": digest}
+
+
+def run_spark(tables: Path, progress: Path, digests: Path, log: Path, names: list[str], timeout: float | None) -> None:
+    """The Spark path's stages in one fresh session (the SPARK script), and beside it, outside the measured
+    process tree, the digest of each stage's output as soon as the stage has ended (on a 2-core machine the
+    digests of 20 million records would otherwise add an hour to a 1M run). Digests saved as they come."""
+    def read(path: Path) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for line in path.read_text().splitlines() if path.exists() else ():
+            found.update(json.loads(line))
+        return found
+
+    def digest(name: str) -> subprocess.Popen:
+        code = ("import json, sys; from pathlib import Path; from bench.crossdoc_spark import digest_stage; "
+                "print(json.dumps({sys.argv[2]: digest_stage(Path(sys.argv[1]), sys.argv[2])}))")
+        return subprocess.Popen([sys.executable, "-c", code, str(tables), name], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+
+    deadline = time.monotonic() + timeout if timeout else None
+    with log.open("a") as out:
+        spark = subprocess.Popen([sys.executable, "-c", SPARK, str(tables), str(progress), *names], stdout=out,
+                                 stderr=subprocess.STDOUT, text=True, cwd=ROOT)
+        running: tuple[str, subprocess.Popen] | None = None
+        while True:
+            ended = spark.poll() is not None
+            if running and running[1].poll() is not None:
+                name, proc = running
+                if proc.returncode != 0:
+                    raise RuntimeError(f"digest of {name} failed")
+                with digests.open("a") as f:
+                    f.write(proc.stdout.read().strip().splitlines()[-1] + "\n")
+                running = None
+            if running is None:
+                pending = [n for n in names if n in read(progress) and n not in read(digests)]
+                if pending:
+                    running = (pending[0], digest(pending[0]))
+            if ended and running is None:
+                break
+            if deadline and time.monotonic() > deadline:
+                spark.kill()
+                raise TimeoutError(f"the Spark path ran past {timeout} s")
+            time.sleep(2)
+    if spark.returncode != 0:
+        raise RuntimeError(f"the Spark path failed: see {log} (the stages it finished are kept in {progress}; "
+                           "--resume goes on from there)")
 
 
 def same(a: str, b: str) -> bool:
@@ -208,7 +259,8 @@ def main() -> None:
     try:
         for size in args.sizes:
             db, tables = work / f"ws{size}.db", work / f"run{size}"
-            saved, progress, exported_file = work / f"spark{size}.json", work / f"spark{size}-stages.jsonl", tables / "exported.json"
+            saved, exported_file = work / f"spark{size}.json", tables / "exported.json"
+            progress, digests = work / f"spark{size}-stages.jsonl", work / f"spark{size}-digests.jsonl"
             if args.reuse_results and saved.exists():
                 measured[size] = json.loads(saved.read_text())
                 continue
@@ -219,12 +271,13 @@ def main() -> None:
                 t = time.perf_counter()
                 write_workspace(db, size, workers=args.workers)
                 generate = time.perf_counter() - t
-            if args.resume and exported_file.exists():
+            if args.resume and exported_file.exists():  # the digests file is kept too
                 exported = json.loads(exported_file.read_text())
                 export = None
             else:
                 shutil.rmtree(tables, ignore_errors=True)
                 progress.unlink(missing_ok=True)
+                digests.unlink(missing_ok=True)
                 t = time.perf_counter()
                 exported = export_workspace(db, tables, stages=per_document)
                 export = time.perf_counter() - t
@@ -238,15 +291,13 @@ def main() -> None:
                     local[name] = run_stage(db, name, args.timeout)
                     print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
                           f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
-            with (work / f"spark{size}.log").open("a") as log:
-                proc = subprocess.run([sys.executable, "-c", SPARK, str(tables), str(progress), *names], stdout=log,
-                                      stderr=subprocess.STDOUT, text=True, cwd=ROOT, timeout=args.timeout)
-            if proc.returncode != 0:
-                raise RuntimeError(f"the Spark path failed at {size:,} documents: see {work / f'spark{size}.log'} "
-                                   f"(the stages it finished are kept in {progress}; --resume goes on from there)")
+            run_spark(tables, progress, digests, work / f"spark{size}.log", names, args.timeout)
             spark: dict[str, Any] = {}
             for line in progress.read_text().splitlines():
                 spark.update(json.loads(line))
+            for line in digests.read_text().splitlines():
+                for name, found in json.loads(line).items():
+                    spark[name] |= found
             starts = spark.pop("session")
             spark |= {"session_seconds": starts[0]["session_seconds"], "session_cpu_seconds": starts[0]["session_cpu_seconds"],
                       "sessions": starts}
