@@ -1278,6 +1278,17 @@ class Resolver:
         find = self.part.find
         return {i: eid for i in indices if self.alive[i] and (eid := by_root.get(find(i))) is not None}
 
+    def new_mention_records(self, plan: _EntityPlan) -> Iterator[Mention]:
+        """The mentions this stage made (``new_mentions``: lexicon hits), each with the id of its entity or
+        none; the list is handed over (emptied), so it is not held while the entities are written."""
+        new_mentions, self.new_mentions = self.new_mentions, []
+        new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
+        of_new = self.entity_of(plan, (i for i, mid in zip(self._new_at, self._new_ids, strict=True) if mid in new_ids))
+        by_mention = {self._id(i): eid for i, eid in of_new.items()}
+        del new_ids, of_new
+        for m in new_mentions:
+            yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
+
     def entity_records(self, plan: _EntityPlan) -> Iterator[Entity]:
         """The planned entities, one at a time, with their mentions (document order), aliases, roles and
         the judgements that merged them (those of their cluster, in the order they were made)."""
@@ -1385,14 +1396,7 @@ def resolve_entities(source: RecordSource, settings: Settings) -> Iterator[Entit
         # Handed on as they are made (the pipeline writes the generator as it yields): no list of the corpus's
         # entities or judgements is held, only the resolver's arrays and the plan of the entities.
         plan = resolver.entity_plan()
-        new_mentions, resolver.new_mentions = resolver.new_mentions, []
-        new_ids = {m.id for m in new_mentions}  # only these are written back with their entity
-        of_new = resolver.entity_of(plan, (i for i, mid in zip(resolver._new_at, resolver._new_ids, strict=True) if mid in new_ids))
-        by_mention = {resolver._id(i): eid for i, eid in of_new.items()}
-        del new_ids, of_new
-        for m in new_mentions:
-            yield Mention(m.id, m.doc_id, m.start, m.end, m.text, m.type, m.source, by_mention.get(m.id))
-        del new_mentions, by_mention
+        yield from resolver.new_mention_records(plan)
         yield from resolver.entity_records(plan)
         yield from resolver.part.records()
 
