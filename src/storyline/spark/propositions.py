@@ -13,7 +13,7 @@ of the whole corpus. On Spark:
    then link a few stories to each other: those distinct links are collected and joined with union-find on
    the driver (O(stories that share a copy), not O(documents));
 2. each attribution's speaker entity (``document_speakers``) per document, after the entities' names reach
-   their mentions by a join;
+   their mentions by a join (in the JVM: mention rows and the entities' mention lists stay out of Python);
 3. every claim gets its document's scope, outlet and date and its speaker by joins, then ``groupByKey`` on
    the class family, and in each family, in parallel, ``_group_frames`` and ``proposition_records`` — the
    local stage's own functions, the same Proposition and Contradiction records.
@@ -99,10 +99,12 @@ def _speakers_of_document(value: tuple) -> list[tuple[str, str]]:
 def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> Any:
     """The propositions stage over a run directory's tables: a cached RDD of Proposition and Contradiction
     records (the caller unpersists it)."""
+    from pyspark.sql import functions as F
+
     from storyline.grouping import DisjointSets
     from storyline.model import Attribution, Claim, DuplicateGroup, Story, from_dict
     from storyline.resolve.propositions import claim_block
-    from storyline.spark.tables import _stage_rank
+    from storyline.spark.tables import _stage_rank, latest_frame, mention_entity_frame
 
     sc = spark.sparkContext
     rank = _stage_rank()
@@ -126,9 +128,11 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
         scope_of = sc.broadcast(DisjointSets(links_between.union(copy_links).distinct().collect()).representatives())
 
         # 2. speakers: entity names reach their mentions, then attributions meet their document's mentions
-        entity_name = latest_rows(records, "entity", rank).flatMap(_entity_mentions).reduceByKey(max).mapValues(lambda v: v[1])
-        mentions = latest_rows(records, "mention", rank).map(lambda r: (r["id"], r)).join(entity_name) \
-            .map(lambda kv: (kv[1][0]["doc_id"], ((kv[1][0]["start"], kv[0]), kv[1][0]["start"], kv[1][0]["end"], kv[1][1])))
+        # (joined in the JVM: the mention rows and the entities' mention lists never reach a Python worker)
+        names = mention_entity_frame(latest_frame(records, "entity", ("id", "doc_id", "start", "data")))
+        mentions = latest_frame(records, "mention").join(names, F.col("id") == F.col("mid")) \
+            .select("doc_id", "start", "end", "id", "name").rdd \
+            .map(lambda r: (r["doc_id"], ((r["start"], r["id"]), r["start"], r["end"], r["name"])))
         attributions = parsed("attribution", Attribution).filter(lambda a: a.source is not None).map(lambda a: (a.doc_id, a))
         speakers = attributions.cogroup(mentions).filter(lambda kv: kv[1][1]) \
             .flatMap(lambda kv: _speakers_of_document((list(kv[1][0]), list(kv[1][1]))))
@@ -145,12 +149,6 @@ def resolve_propositions_on_spark(spark: Any, out: Path, settings: Settings) -> 
         return propositions
     finally:
         firsts.unpersist()
-
-
-def _entity_mentions(row: Any) -> list[tuple[str, tuple]]:
-    """(mention id, (the entity's place in record order, its name)) for each mention of an entity row."""
-    data = json.loads(row["data"])
-    return [(mid, (_order(row), data["name"])) for mid in data.get("mention_ids", ())]
 
 
 def _claim_row(doc_id: str, value: tuple, scope_of: dict[str, str]) -> tuple:
