@@ -146,15 +146,18 @@ spark.stop()
 
 
 def digest_stage(tables: Path, stage: str) -> dict[str, Any]:
-    """Number and sha256 of a Spark stage's output records (every record's sorted JSON, lines sorted)."""
+    """Number and sha256 of a Spark stage's output records (every record's sorted JSON, lines sorted), one
+    per kind and id, the last written, as the workspace stores them and ParquetSource reads them back."""
     import pyarrow.dataset as ds
 
     from bench.digest import sorted_lines_sha256
 
     files = sorted(str(p) for p in (tables / "records").glob(f"corpus-{stage}*.parquet"))
-    n, digest = sorted_lines_sha256(json.dumps(json.loads(d), sort_keys=True).encode()
-                                    for batch in ds.dataset(files, format="parquet").to_batches(columns=["data"])
-                                    for d in batch.column("data").to_pylist())
+    batches = ds.dataset(files, format="parquet").to_batches(columns=["kind", "id", "data"])
+    n, digest = sorted_lines_sha256(((f"{k}\x1f{i}".encode(), json.dumps(json.loads(d), sort_keys=True).encode())
+                                     for batch in batches
+                                     for k, i, d in zip(*(batch.column(c).to_pylist() for c in ("kind", "id", "data")), strict=True)),
+                                    keyed=True)
     return {"records": n, "digest": digest}
 
 
