@@ -210,6 +210,9 @@ class _Partition:
         self.verdicts = bytearray()
         self.scores = array("I")
         self.reasons: list[str] = []
+        # judgements other than merges, as noted: a pass that runs twice (resolve_people) would note the same
+        # doubt about the same pair again, a second identical record under the same content id
+        self._noted: set[tuple[int, int, int, int, str]] = set()
         # root -> (head, words, role) of the roles its mentions hold; merged on union so a lookup
         # costs the size of one entity's roles, not a scan of the corpus.
         self.roles: dict[int, list[tuple[str, frozenset[str], Role]]] = {}
@@ -249,16 +252,22 @@ class _Partition:
         return any(frozenset((id_of(x), y)) in self.forbidden for x in self.members_of(ra) for y in mb)
 
     def note(self, a: int, b: int, verdict: str, score: float, reason: str) -> None:
-        """Record a judgement on mentions ``a`` and ``b`` (indices)."""
-        self.lefts.append(a)
-        self.rights.append(b)
-        self.verdicts.append(_VERDICTS.index(verdict))
+        """Record a judgement on mentions ``a`` and ``b`` (indices), unless the very same one is recorded."""
+        v = _VERDICTS.index(verdict)
         code = _SCORE_CODES.get(key := repr(score))
         if code is None:
             code = _SCORE_CODES[key] = len(_SCORE_VALUES)
             _SCORE_VALUES.append(score)
+        reason = intern(reason)
+        if verdict != "same":  # (a merge is made once: the pair is then one cluster)
+            if (a, b, v, code, reason) in self._noted:
+                return
+            self._noted.add((a, b, v, code, reason))
+        self.lefts.append(a)
+        self.rights.append(b)
+        self.verdicts.append(v)
         self.scores.append(code)
-        self.reasons.append(intern(reason))
+        self.reasons.append(reason)
 
     def records(self) -> Iterator[Judgement]:
         """The judgements, in the order they were made, each made as it is handed on (ids by ``id_of``)."""
