@@ -145,6 +145,15 @@ spark.stop()
 """
 
 
+def read_saved(path: Path) -> dict[str, Any]:
+    """What a progress or digests file holds (JSON lines of {name: figures}; a later line replaces an earlier
+    one of the same name); empty when there is no file yet."""
+    found: dict[str, Any] = {}
+    for line in path.read_text().splitlines() if path.exists() else ():
+        found.update(json.loads(line))
+    return found
+
+
 def digest_stage(tables: Path, stage: str) -> dict[str, Any]:
     """Number and sha256 of a Spark stage's output records (every record's sorted JSON, lines sorted), one
     per kind and id, the last written, as the workspace stores them and ParquetSource reads them back."""
@@ -165,12 +174,6 @@ def run_spark(tables: Path, progress: Path, digests: Path, log: Path, names: lis
     """The Spark path's stages in one fresh session (the SPARK script), and beside it, outside the measured
     process tree, the digest of each stage's output as soon as the stage has ended (on a 2-core machine the
     digests of 20 million records would otherwise add an hour to a 1M run). Digests saved as they come."""
-    def read(path: Path) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        for line in path.read_text().splitlines() if path.exists() else ():
-            found.update(json.loads(line))
-        return found
-
     def digest(name: str) -> subprocess.Popen:
         code = ("import json, sys; from pathlib import Path; from bench.crossdoc_spark import digest_stage; "
                 "print(json.dumps({sys.argv[2]: digest_stage(Path(sys.argv[1]), sys.argv[2])}))")
@@ -191,7 +194,8 @@ def run_spark(tables: Path, progress: Path, digests: Path, log: Path, names: lis
                     f.write(proc.stdout.read().strip().splitlines()[-1] + "\n")
                 running = None
             if running is None:
-                pending = [n for n in names if n in read(progress) and n not in read(digests)]
+                finished, digested = read_saved(progress), read_saved(digests)
+                pending = [n for n in names if n in finished and n not in digested]
                 if pending:
                     running = (pending[0], digest(pending[0]))
             if ended and running is None:
@@ -295,12 +299,9 @@ def main() -> None:
                     print(f"  {size:,} local {name}: {1000 * local[name]['cpu_seconds'] / size:.3f} CPU s/1k docs, "
                           f"{local[name]['rss_mib']} MiB, sha256 {local[name]['digest'][:12]}", flush=True)
             run_spark(tables, progress, digests, work / f"spark{size}.log", names, args.timeout)
-            spark: dict[str, Any] = {}
-            for line in progress.read_text().splitlines():
-                spark.update(json.loads(line))
-            for line in digests.read_text().splitlines():
-                for name, found in json.loads(line).items():
-                    spark[name] |= found
+            spark = read_saved(progress)
+            for name, found in read_saved(digests).items():
+                spark[name] |= found
             starts = spark.pop("session")
             spark |= {"session_seconds": starts[0]["session_seconds"], "session_cpu_seconds": starts[0]["session_cpu_seconds"],
                       "sessions": starts}

@@ -34,11 +34,6 @@ from typing import Any
 from storyline.settings import Settings
 
 
-def _order(row: Any) -> tuple:
-    """The order a RecordSource reads records in (document, start, id)."""
-    return (row["doc_id"] is not None, row["doc_id"] or "", row["start"] if row["start"] is not None else -1, row["id"])
-
-
 def latest_rows(records: Any, kind: str, rank: dict[str, int]) -> Any:
     """An RDD of the rows of one record kind, one per id: a later stage's row replaces an earlier one's, as in
     ParquetSource and the workspace."""

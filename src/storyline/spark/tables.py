@@ -248,31 +248,28 @@ def export_workspace(db: str | Path, directory: str | Path, rows_per_file: int =
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         counts = {}
+        chosen = tuple(stages or ())
+        where = "" if stages is None else f" WHERE stage IN ({', '.join('?' * len(chosen))})" if chosen else " WHERE 0"
         for table, columns in (("documents", DOCUMENT_COLUMNS), ("records", RECORD_COLUMNS)):
             query = f"SELECT {', '.join(chr(34) + c + chr(34) for c in columns)} FROM {table}"
-            chosen: tuple[str, ...] = ()
-            if table == "records" and stages is not None:
-                chosen = tuple(stages)
-                query += f" WHERE stage IN ({', '.join('?' * len(chosen))})" if chosen else " WHERE 0"
-            cursor = conn.execute(query, chosen)
+            cursor = conn.execute(query + where, chosen) if table == "records" else conn.execute(query)
             rows: Iterator[dict[str, Any]] = (dict(zip(columns, row, strict=True)) for row in cursor)
             if table == "records":
-                rows = itertools.chain(rows, _link_rows(conn, stages))
+                rows = itertools.chain(rows, _link_rows(conn, where, chosen))
             counts[table] = _write_rows(Path(directory) / table, table, rows, rows_per_file)
         return counts
     finally:
         conn.close()
 
 
-def _link_rows(conn: Any, stages: Collection[str] | None = None) -> Iterator[dict[str, Any]]:
-    """The workspace's entity_links table (schema 4 and later) as rows of the records table."""
+def _link_rows(conn: Any, where: str = "", stages: tuple[str, ...] = ()) -> Iterator[dict[str, Any]]:
+    """The workspace's entity_links table (schema 4 and later) as rows of the records table (``where``: the
+    clause that chooses records by stage, with its ``stages``)."""
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='entity_links'").fetchone() is None:
         return
     for kind, record_id, field, entity_id, stage in conn.execute(
-        "SELECT kind, record_id, field, entity_id, stage FROM entity_links ORDER BY kind, record_id, field"
+        f"SELECT kind, record_id, field, entity_id, stage FROM entity_links{where} ORDER BY kind, record_id, field", stages
     ):
-        if stages is not None and stage not in stages:
-            continue
         yield record_row("entity_link", stage, EntityLink(kind, record_id, field, entity_id))
 
 
